@@ -1,0 +1,18 @@
+"""A spiking circuit model of descending pain facilitation in opioid-induced hyperalgesia.
+
+Where each mechanism lives:
+
+- ``parameters``: every parameter with its unit and source (the single source of truth)
+- ``neurons``: AdEx neurons with AMPA, NMDA (Mg2+ block), NK1, GABA_A, glycine and GIRK channels
+- ``synapses``: event-driven pathways with presynaptic release and lesion switches
+- ``afferents``: A-beta, A-delta and C fibres driven by heat, force and electrical pulses
+- ``stimuli``: heat lamp trials, electrical stimulator, withdrawal reflex read-out
+- ``circuit``: populations, wiring and the assembled Brian2 network (``build_circuit``)
+
+This package never reads or writes files; ``experiments`` runs it.
+"""
+
+from .circuit import Circuit, build_circuit
+from .parameters import DEFAULTS, Param, ParameterSet
+
+__all__ = ["Circuit", "build_circuit", "DEFAULTS", "Param", "ParameterSet"]

@@ -1,0 +1,263 @@
+"""The assembled fast layer: afferents, dorsal horn, ascending relay, RVM, descending control.
+
+``build_circuit`` returns a :class:`Circuit` holding a Brian2 ``Network`` of named objects:
+
+    afferents  --(C, A-delta, A-beta)-->  dorsal horn (lamina I NK1R+, WDR, interneurons)
+    lamina I / WDR  --ascending relay-->  RVM ON cells
+    RVM: ON <-> OFF mutual inhibition, ON recurrent excitation, NEUTRAL cells independent
+    ON  --DLF (facilitation)-->  lamina I, WDR;   OFF --DLF (inhibition)-->  lamina I, WDR
+    WDR  -->  withdrawal reflex (ends heat ramps)
+
+All cells of the dorsal horn and RVM share one ``NeuronGroup`` (``neurons``), so the network
+compiles a single state update; populations are contiguous index ranges of it. Everything a
+protocol or the pharmacology varies is a Brian2 variable, so one compiled network can be re-run
+with new values (``device.run(run_args=...)``).
+
+Switches (``Circuit.set_rvm_inactivated``, ``set_dlf_lesion``) reproduce the lesion experiments
+of Kaplan & Fields 1991 (lidocaine in the RVM) and Vanderah et al. 2001 (DLF lesion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from brian2 import (
+    Network, NeuronGroup, SpikeMonitor, Synapses, TimedArray, linked_var, second, siemens,
+)
+
+from . import afferents as aff
+from . import neurons as nrn
+from . import stimuli as stim
+from . import synapses as syn
+from .parameters import DESCENDING_PATHWAYS, ParameterSet, parse_unit
+
+#: Afferent classes, in index order of the ``afferents`` group.
+AFFERENT_POPULATIONS = ("abeta", "adelta", "c_peptidergic", "c_nonpeptidergic")
+#: Central populations, in index order of the ``neurons`` group, with their parameter section.
+CELL_POPULATIONS = {
+    "lamina1_nk1r": "dorsal_horn.lamina1_nk1r",
+    "wdr": "dorsal_horn.wdr",
+    "excitatory_interneurons": "dorsal_horn.excitatory_interneurons",
+    "inhibitory_interneurons": "dorsal_horn.inhibitory_interneurons",
+    "on_cells": "rvm.on_cells",
+    "off_cells": "rvm.off_cells",
+    "neutral_cells": "rvm.neutral_cells",
+}
+RVM_POPULATIONS = ("on_cells", "off_cells", "neutral_cells")
+#: Populations whose spikes a run records (SONATA population names).
+RECORDED_POPULATIONS = AFFERENT_POPULATIONS + tuple(CELL_POPULATIONS) + ("heat_trials", "withdrawal", "stimulator")
+
+
+def scaled_size(n: int, scale: float) -> int:
+    """Population size at ``scale`` (at least one cell)."""
+    return max(1, int(round(n * scale)))
+
+
+@dataclass
+class Circuit:
+    """A built fast layer: the network, its groups and where each population lives."""
+
+    network: Network
+    params: ParameterSet
+    scale: float
+    groups: dict = field(default_factory=dict)
+    #: population name -> (group name, first index, stop index)
+    populations: dict = field(default_factory=dict)
+    #: pathway name -> (synapses object name, first synapse, stop synapse, effective in-degree)
+    pathways: dict = field(default_factory=dict)
+    #: population name -> the spike monitor recording it
+    monitors: dict = field(default_factory=dict)
+    #: cell index -> True for fast-spiking RVM cells (Zagon et al. 1997)
+    fast_spiking: np.ndarray | None = None
+
+    def size(self, population: str) -> int:
+        _, start, stop = self.populations[population]
+        return stop - start
+
+    def indices(self, population: str) -> np.ndarray:
+        _, start, stop = self.populations[population]
+        return np.arange(start, stop)
+
+    # -- switches ------------------------------------------------------------------------
+    def rvm_inactivated_values(self, inactivated: bool) -> np.ndarray:
+        """``na_available`` for every cell: 0 in the RVM when lidocaine is applied there."""
+        values = np.ones(len(self.groups["neurons"]))
+        if inactivated:
+            for population in RVM_POPULATIONS:
+                values[self.indices(population)] = 0.0
+        return values
+
+    def synaptic_values(self, *, dlf_lesion: bool = False, release: dict | None = None) -> dict:
+        """Per-synapse conductances, release and ``intact`` of every pathway from ``params``.
+
+        ``release`` maps pathway name to a presynaptic release factor (default 1). Pathways with
+        fewer partners than their in-degree (small scales) get conductances scaled by
+        k / k_effective so each cell keeps its mean input.
+        """
+        release = release or {}
+        values = {}
+        for owner in ("afferent_synapses", "central_synapses"):
+            n = len(self.groups[owner])
+            values[(owner, "release")] = np.ones(n)
+            values[(owner, "intact")] = np.ones(n)
+            for channel in syn.CHANNELS:
+                values[(owner, f"w_{channel}")] = np.zeros(n) * siemens
+        for name, (owner, start, stop, k_eff) in self.pathways.items():
+            compensation = int(self.params[f"connections.{name}.k"]) / k_eff
+            for channel in syn.CHANNELS:
+                values[(owner, f"w_{channel}")][start:stop] = self.params[f"connections.{name}.w_{channel}"] * compensation
+            values[(owner, "release")][start:stop] = release.get(name, 1.0)
+            if dlf_lesion and name in DESCENDING_PATHWAYS:
+                values[(owner, "intact")][start:stop] = 0.0
+        return values
+
+    def run_args_for(self, *, rvm_inactivated: bool = False, dlf_lesion: bool = False,
+                     release: dict | None = None, extra: dict | None = None) -> dict:
+        """Values of every re-runnable variable: ``{(object name, variable): value}``."""
+        args = {("neurons", "na_available"): self.rvm_inactivated_values(rvm_inactivated)}
+        args.update(self.synaptic_values(dlf_lesion=dlf_lesion, release=release))
+        args.update(extra or {})
+        return args
+
+
+def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
+                  force_schedule: tuple[np.ndarray, float] | None = None) -> Circuit:
+    """Build the fast layer at ``scale`` with connectivity drawn from ``seed``.
+
+    ``force_schedule`` is ``(force_mN per step, step duration in seconds)`` for mechanical
+    stimulation; without it no force is applied.
+    """
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    rng = np.random.default_rng(seed)
+
+    # ---- stimulus time courses -----------------------------------------------------------
+    step_forces, step_s = force_schedule if force_schedule is not None else (np.zeros(1), 1.0)
+    step_forces = np.asarray(step_forces, dtype=float)
+    ratio = np.asarray(step_forces * parse_unit("mN") / params["afferents.reference_force"], dtype=float)
+    onsets = np.arange(len(step_forces)) * step_s
+    force_ratio = TimedArray(ratio, dt=step_s * second, name="force_ratio")
+    force_onset = TimedArray(onsets * second, dt=step_s * second, name="force_onset")
+
+    # ---- afferents -------------------------------------------------------------------------
+    sizes = {p: scaled_size(params[f"afferents.{p}.n"], scale) for p in AFFERENT_POPULATIONS}
+    n_aff = sum(sizes.values())
+    heat = NeuronGroup(1, stim.HEAT_EQUATIONS, threshold=stim.HEAT_THRESHOLD, reset=stim.HEAT_RESET,
+                       method="euler", name="heat")
+    hp = params.section("heat")
+    for key in ("t_before", "t_after"):
+        setattr(heat, key, 0 * second)
+    for key in ("cutoff", "ramp_rate", "T_base", "T_max", "tau_cool"):
+        setattr(heat, key, hp[key])
+    heat.T_skin = hp["T_base"]
+    heat.trials_on = 0
+
+    afferents = NeuronGroup(n_aff, aff.AFFERENT_EQUATIONS, threshold=aff.AFFERENT_THRESHOLD,
+                            reset=aff.AFFERENT_RESET, refractory=aff.AFFERENT_REFRACTORY,
+                            namespace={"force_ratio": force_ratio, "force_onset": force_onset},
+                            name="afferents")
+    afferents.T_skin = linked_var(heat, "T_skin", index=np.zeros(n_aff, dtype=int))
+    populations, start = {}, 0
+    for k, population in enumerate(AFFERENT_POPULATIONS):
+        stop = start + sizes[population]
+        populations[population] = ("afferents", start, stop)
+        section = params.section(f"afferents.{population}")
+        for key in aff.FIBRE_PARAMETERS:
+            getattr(afferents, key)[start:stop] = section[key]
+        afferents.heat_threshold[start:stop] = (section["heat_threshold"] + rng.normal(size=stop - start)
+                                                * params["afferents.heat_threshold_sd"])
+        afferents.population[start:stop] = k
+        start = stop
+    afferents.t_fire = 1e9 * second  # no volley pending
+
+    # ---- dorsal horn and RVM ------------------------------------------------------------------
+    cell_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in CELL_POPULATIONS.items()}
+    neurons = NeuronGroup(sum(cell_sizes.values()), nrn.NEURON_EQUATIONS, threshold=nrn.THRESHOLD,
+                          reset=nrn.RESET, refractory="t_ref", method="euler", name="neurons")
+    sp = params.section("synapses")
+    neurons.mg = sp["mg_mM"]
+    for key in ("mg_K0", "mg_slope", "E_exc", "E_gaba", "E_gly", "E_K", "tau_ampa", "tau_nmda_rise",
+                "tau_nmda_decay", "tau_nk1_rise", "tau_nk1_decay", "tau_gaba", "tau_gly", "tau_background"):
+        setattr(neurons, key, sp[key])
+    neurons.nmda_norm = nrn.dual_exponential_peak_factor(sp["tau_nmda_rise"], sp["tau_nmda_decay"])
+    neurons.nk1_norm = nrn.dual_exponential_peak_factor(sp["tau_nk1_rise"], sp["tau_nk1_decay"])
+    fast_spiking = np.zeros(len(neurons), dtype=bool)
+    start = 0
+    for k, (population, section_path) in enumerate(CELL_POPULATIONS.items()):
+        stop = start + cell_sizes[population]
+        populations[population] = ("neurons", start, stop)
+        section = params.section(section_path)
+        for key in nrn.INTRINSIC:
+            getattr(neurons, key)[start:stop] = section[key]
+        if population in ("on_cells", "off_cells"):
+            n = stop - start
+            fs = rng.random(n) < params["rvm.fast_spiking_fraction"]
+            fast_spiking[start:stop] = fs
+            neurons.C_m[start:stop] = np.where(fs, params["rvm.fast_spiking_capacitance_factor"], 1.0) * section["C_m"]
+        neurons.population[start:stop] = k
+        start = stop
+    neurons.v = "E_L + 2*mV*randn()"
+    neurons.I_bg = "mu_noise"
+    neurons.na_available = 1.0
+
+    # ---- stimulator and withdrawal reflex -------------------------------------------------
+    stimulator = NeuronGroup(1, stim.STIMULATOR_EQUATIONS, threshold=stim.STIMULATOR_THRESHOLD,
+                             reset=stim.STIMULATOR_RESET, name="stimulator")
+    stimulator.n_left = 0
+    stimulator.period = 1 * second
+    withdrawal = NeuronGroup(1, stim.WITHDRAWAL_EQUATIONS, threshold=stim.WITHDRAWAL_THRESHOLD,
+                             refractory=params["withdrawal.refractory"], method="exact", name="withdrawal")
+    withdrawal.tau_reflex = params["withdrawal.tau_reflex"]
+    withdrawal.rate_threshold = params["withdrawal.rate_threshold"]
+    withdrawal.n_wdr = cell_sizes["wdr"]
+    populations.update({"heat_trials": ("heat", 0, 1), "stimulator": ("stimulator", 0, 1),
+                        "withdrawal": ("withdrawal", 0, 1)})
+
+    groups = {"afferents": afferents, "neurons": neurons, "heat": heat, "stimulator": stimulator,
+              "withdrawal": withdrawal}
+    circuit = Circuit(network=Network(), params=params, scale=scale, groups=groups,
+                      populations=populations, fast_spiking=fast_spiking)
+
+    # ---- pathways -------------------------------------------------------------------------
+    projections = {
+        "afferent_synapses": Synapses(afferents, neurons, model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
+                                      name="afferent_synapses"),
+        "central_synapses": Synapses(neurons, neurons, model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
+                                     name="central_synapses"),
+    }
+    wiring = {name: ([], [], []) for name in projections}
+    for name in params.subsections("connections"):
+        pre_name, post_name = name.split("_to_")
+        pre_group, pre_start, pre_stop = populations[pre_name]
+        _, post_start, post_stop = populations[post_name]
+        owner = "afferent_synapses" if pre_group == "afferents" else "central_synapses"
+        sources, targets, k_eff = syn.fixed_indegree(
+            pre_stop - pre_start, post_stop - post_start, int(params[f"connections.{name}.k"]), rng,
+            autapses=pre_name != post_name)
+        offset = sum(len(chunk) for chunk in wiring[owner][0])
+        circuit.pathways[name] = (owner, offset, offset + len(sources), k_eff)
+        wiring[owner][0].append(sources + pre_start)
+        wiring[owner][1].append(targets + post_start)
+        wiring[owner][2].append(np.full(len(sources), float(params[f"connections.{name}.delay"] / second)))
+    for owner, synapses in projections.items():
+        sources, targets, delays = (np.concatenate(chunks) for chunks in wiring[owner])
+        synapses.connect(i=sources, j=targets)
+        synapses.delay = delays * second
+        groups[owner] = synapses
+    for key, value in circuit.synaptic_values().items():
+        setattr(groups[key[0]], key[1], value)
+
+    volley = Synapses(stimulator, afferents, on_pre=aff.VOLLEY_ON_PRE, name="volley")
+    volley.connect()
+    wdr_start, wdr_stop = populations["wdr"][1:]
+    wdr_reflex = Synapses(neurons, withdrawal, on_pre=stim.WDR_TO_WITHDRAWAL_ON_PRE, name="wdr_to_withdrawal")
+    wdr_reflex.connect(i=np.arange(wdr_start, wdr_stop), j=np.zeros(wdr_stop - wdr_start, dtype=int))
+    stops_lamp = Synapses(withdrawal, heat, on_pre=stim.WITHDRAWAL_ON_PRE, name="withdrawal_to_heat")
+    stops_lamp.connect()
+
+    monitors = {name: SpikeMonitor(groups[name], name=f"spikes_{name}")
+                for name in ("afferents", "neurons", "heat", "stimulator", "withdrawal")}
+    circuit.monitors = monitors
+    circuit.network.add(*groups.values(), volley, wdr_reflex, stops_lamp, *monitors.values())
+    return circuit

@@ -1,0 +1,99 @@
+"""Point-neuron model shared by every dorsal-horn and RVM population.
+
+Adaptive exponential integrate-and-fire (AdEx; Brette & Gerstner 2005 J Neurophysiol 94:3637)
+with conductance-based synaptic channels. Firing patterns (tonic, bursting) come from the AdEx
+parameters of Naud et al. 2008; each population's values are in ``circuits.parameters``.
+
+Channels, all summed per neuron (Brian2 "summed gating" form: a presynaptic spike increments
+the postsynaptic conductance, so no synapse carries clock-driven state):
+
+- AMPA, single exponential; NMDA and NK1 (substance P), dual exponential (Aguiar et al. 2010;
+  Medlock et al. 2022); GABA_A and glycine, single exponential.
+- NMDA carries the Mg2+ block of Jahr & Stevens 1990: B(V) = 1 / (1 + [Mg]/K0 exp(-k V)).
+- ``g_girk``: a K+ conductance that mu-opioid receptors open (set by the pharmacology layer).
+- ``w_slow``: a slow spike-triggered K+-like current (tau of seconds) that ends RVM ON bursts
+  and paces ON/OFF cycling (Heinricher et al. 1989; Leung & Mason 1998).
+- ``I_bg``: Ornstein-Uhlenbeck background current standing for unmodelled synaptic input.
+- ``na_available``: fraction of Na+ channels free to start spikes; lidocaine sets it to 0.
+"""
+
+import numpy as np
+
+MG_BLOCK = "1 / (1 + mg / mg_K0 * exp(-mg_slope * v))"
+
+NEURON_EQUATIONS = f"""
+dv/dt = (g_L * (E_L - v) + na_available * g_L * Delta_T * exp((v - V_T) / Delta_T)
+         + I_syn - w - w_slow + I_bg) / C_m : volt (unless refractory)
+dw/dt = (a * (v - E_L) - w) / tau_w : amp
+dw_slow/dt = -w_slow / tau_slow : amp
+dI_bg/dt = (mu_noise - I_bg) / tau_background + sigma_noise * sqrt(2 / tau_background) * xi : amp
+I_ampa = g_ampa * (E_exc - v) : amp
+I_nmda = g_nmda * mg_block * (E_exc - v) : amp
+I_syn = I_ampa + I_nmda + g_nk1 * (E_exc - v) + g_gaba * (E_gaba - v) + g_gly * (E_gly - v)
+        + g_girk * (E_K - v) : amp
+mg_block = {MG_BLOCK} : 1
+dg_ampa/dt = -g_ampa / tau_ampa : siemens
+dg_nmda/dt = (x_nmda - g_nmda) / tau_nmda_decay : siemens
+dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
+dg_nk1/dt = (x_nk1 - g_nk1) / tau_nk1_decay : siemens
+dx_nk1/dt = -x_nk1 / tau_nk1_rise : siemens
+dg_gaba/dt = -g_gaba / tau_gaba : siemens
+dg_gly/dt = -g_gly / tau_gly : siemens
+C_m : farad (constant)
+g_L : siemens (constant)
+E_L : volt (constant)
+V_T : volt (constant)
+Delta_T : volt (constant)
+a : siemens (constant)
+tau_w : second (constant)
+b : amp (constant)
+V_reset : volt (constant)
+t_ref : second (constant)
+b_slow : amp (constant)
+tau_slow : second (constant)
+mu_noise : amp
+sigma_noise : amp
+na_available : 1
+g_girk : siemens
+population : integer (constant)
+mg : mmolar (shared)
+mg_K0 : mmolar (shared, constant)
+mg_slope : 1/volt (shared, constant)
+E_exc : volt (shared, constant)
+E_gaba : volt (shared, constant)
+E_gly : volt (shared, constant)
+E_K : volt (shared, constant)
+tau_ampa : second (shared, constant)
+tau_nmda_rise : second (shared, constant)
+tau_nmda_decay : second (shared, constant)
+tau_nk1_rise : second (shared, constant)
+tau_nk1_decay : second (shared, constant)
+tau_gaba : second (shared, constant)
+tau_gly : second (shared, constant)
+tau_background : second (shared, constant)
+nmda_norm : 1 (shared, constant)
+nk1_norm : 1 (shared, constant)
+"""
+
+#: Spike when the exponential upswing passes V_T + 5 Delta_T (Naud et al. 2008); lidocaine-blocked
+#: cells (na_available = 0) cannot fire.
+THRESHOLD = "na_available > 0.5 and v > V_T + 5 * Delta_T"
+RESET = "v = V_reset; w += b; w_slow += b_slow"
+
+#: Names of the per-neuron intrinsic parameters set from each population's parameter section.
+INTRINSIC = ("C_m", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_reset", "t_ref",
+             "b_slow", "tau_slow", "mu_noise", "sigma_noise")
+
+
+def dual_exponential_peak_factor(tau_rise, tau_decay):
+    """Factor that makes a dual-exponential conductance peak at the synaptic weight.
+
+    For dx/dt = -x/tau_rise, dg/dt = (x - g)/tau_decay and a jump of x by 1, the peak of g is
+    tau_r/(tau_d - tau_r) (exp(-t*/tau_d) - exp(-t*/tau_r)) at t* = tau_r tau_d/(tau_d - tau_r)
+    ln(tau_d/tau_r); the factor is its inverse.
+    """
+    tau_r, tau_d = float(tau_rise), float(tau_decay)
+    t_peak = tau_r * tau_d / (tau_d - tau_r) * np.log(tau_d / tau_r)
+    peak = tau_r / (tau_d - tau_r) * (np.exp(-t_peak / tau_d) - np.exp(-t_peak / tau_r))
+    return 1.0 / peak
+

@@ -1,0 +1,376 @@
+"""The single source of every model parameter: value, unit and source.
+
+Each leaf of :data:`DEFAULTS` is a :class:`Param`. A parameter is addressed by its dotted path
+(``rvm.on_cells.n``, ``synapses.tau_nmda_decay``), which is also the key users give to
+``--set`` on the command line. ``docs/model.md`` is generated from this tree
+(``python -m experiments docs``) and a test checks that it is up to date.
+
+Source conventions: "Author Year" names the paper; "[T]" marks a textbook-order value whose
+primary table was not at hand (see ``shared/science/targets.md``); "fitted: ..." names the
+target a value was tuned to and the script or test that checks it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Iterator
+
+import brian2
+import brian2.units.allunits as _allunits
+from brian2 import Quantity, get_dimensions
+from brian2.units.fundamentalunits import DIMENSIONLESS, have_same_dimensions
+
+__all__ = [
+    "Param",
+    "ParameterSet",
+    "DEFAULTS",
+    "parse_unit",
+    "iter_params",
+]
+
+_UNIT_NAMESPACE = {name: getattr(_allunits, name) for name in dir(_allunits) if not name.startswith("_")}
+_UNIT_NAMESPACE.update({name: value for name, value in vars(brian2).items() if isinstance(value, brian2.Unit)})
+_UNIT_NAMESPACE.update(s=_allunits.second, mN=_allunits.mnewton, ug=1e-9 * _allunits.kilogram, mg=1e-6 * _allunits.kilogram)
+
+
+def parse_unit(unit: str) -> Quantity | float:
+    """The Brian2 unit named by ``unit`` ("mV", "nS", "uM", "1" for dimensionless)."""
+    if unit in ("1", ""):
+        return 1.0
+    try:
+        return eval(unit, {"__builtins__": {}}, _UNIT_NAMESPACE)  # noqa: S307 - unit names only
+    except Exception as exc:  # pragma: no cover - a typo in this file
+        raise ValueError(f"unknown unit {unit!r}") from exc
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: ``value`` expressed in ``unit``, with its ``source``."""
+
+    value: float | int | bool
+    unit: str
+    source: str
+    doc: str
+
+    @property
+    def quantity(self) -> Quantity | float | int | bool:
+        """The value with its Brian2 unit (plain number for dimensionless, int or bool)."""
+        if isinstance(self.value, bool) or self.unit in ("1", "count", "bool"):
+            return self.value
+        return self.value * parse_unit(self.unit)
+
+    def with_value(self, value: Any) -> "Param":
+        """A copy holding ``value``, which must have this parameter's dimensions and kind."""
+        if self.unit == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"expects true or false, got {value!r}")
+            return replace(self, value=value)
+        if self.unit == "count":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
+                raise ValueError(f"expects a non-negative integer, got {value!r}")
+            return replace(self, value=int(value))
+        unit = parse_unit(self.unit)
+        if isinstance(value, Quantity) and not get_dimensions(value) is DIMENSIONLESS:
+            if not have_same_dimensions(value, unit):
+                raise ValueError(f"expects units of {self.unit}, got {value!r}")
+            number = float(value / unit)
+        elif isinstance(value, (int, float, Quantity)) and not isinstance(value, bool):
+            if self.unit != "1":
+                raise ValueError(f"needs a unit ({self.unit}), got the bare number {value!r}")
+            number = float(value)
+        else:
+            raise ValueError(f"expects a number in {self.unit}, got {value!r}")
+        if not math.isfinite(number):
+            raise ValueError(f"must be finite, got {value!r}")
+        return replace(self, value=number)
+
+
+def iter_params(tree: dict, prefix: str = "") -> Iterator[tuple[str, Param]]:
+    """Yield ``(dotted_path, Param)`` for every leaf of a parameter tree, in order."""
+    for key, node in tree.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(node, Param):
+            yield path, node
+        else:
+            yield from iter_params(node, path)
+
+
+class ParameterSet:
+    """A resolved copy of the parameter tree with overrides applied.
+
+    ``ps["rvm.on_cells.n"]`` returns the value with its unit; ``ps.param(path)`` the
+    :class:`Param`; ``ps.section("rvm.on_cells")`` a dict of name to value.
+    """
+
+    def __init__(self, overrides: dict[str, Any] | None = None, tree: dict | None = None):
+        self._tree = copy.deepcopy(DEFAULTS if tree is None else tree)
+        for path, value in (overrides or {}).items():
+            self.set(path, value)
+
+    def _node(self, path: str):
+        node = self._tree
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"unknown model parameter {path!r}")
+            node = node[part]
+        return node
+
+    def param(self, path: str) -> Param:
+        node = self._node(path)
+        if not isinstance(node, Param):
+            raise KeyError(f"{path!r} is a section, not a parameter")
+        return node
+
+    def set(self, path: str, value: Any) -> None:
+        """Replace one parameter; raises KeyError (unknown path) or ValueError (bad value)."""
+        parent_path, _, name = path.rpartition(".")
+        parent = self._node(parent_path) if parent_path else self._tree
+        if name not in parent or not isinstance(parent[name], Param):
+            raise KeyError(f"unknown model parameter {path!r}")
+        try:
+            parent[name] = parent[name].with_value(value)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        if parent[name].unit == "count" and path.endswith(".n") and parent[name].value < 1:
+            raise ValueError(f"{path}: a population needs at least one cell")
+
+    def __getitem__(self, path: str):
+        return self.param(path).quantity
+
+    def section(self, path: str) -> dict[str, Any]:
+        node = self._node(path)
+        return {key: value.quantity for key, value in node.items() if isinstance(value, Param)}
+
+    def subsections(self, path: str) -> list[str]:
+        return [key for key, value in self._node(path).items() if isinstance(value, dict)]
+
+    def items(self) -> Iterator[tuple[str, Param]]:
+        return iter_params(self._tree)
+
+    def as_dict(self) -> dict[str, dict]:
+        """JSON-friendly ``{path: {"value", "unit"}}`` of every parameter."""
+        return {path: {"value": p.value, "unit": p.unit} for path, p in self.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# The parameter tree. Populations, intrinsic properties, synapses, wiring, stimuli, read-outs.
+# --------------------------------------------------------------------------------------------
+
+P = Param
+
+NAUD = "AdEx firing pattern of Naud, Marcille, Clopath & Gerstner 2008 Biol Cybern 99:335, Table 1"
+
+
+def _adex(
+    *, n, C, gL, EL, VT, dT, a, tau_w, b, Vr, t_ref, mu, sigma,
+    b_slow=0.0, tau_slow=10.0, source, n_source,
+) -> dict[str, Param]:
+    """Parameters of one AdEx population (Brette & Gerstner 2005 J Neurophysiol 94:3637)."""
+    return {
+        "n": P(n, "count", n_source, "cells at scale 1"),
+        "C_m": P(C, "pF", source, "membrane capacitance"),
+        "g_L": P(gL, "nS", source, "leak conductance"),
+        "E_L": P(EL, "mV", source, "leak reversal (resting) potential"),
+        "V_T": P(VT, "mV", source, "spike-initiation threshold of the exponential term"),
+        "Delta_T": P(dT, "mV", source, "slope factor of spike initiation"),
+        "a": P(a, "nS", source, "subthreshold adaptation"),
+        "tau_w": P(tau_w, "ms", source, "adaptation time constant"),
+        "b": P(b, "pA", source, "spike-triggered adaptation increment"),
+        "V_reset": P(Vr, "mV", source, "reset potential after a spike"),
+        "t_ref": P(t_ref, "ms", source, "absolute refractory period"),
+        "mu_noise": P(mu, "pA", "fitted: spontaneous rate targets (tests/circuits/test_baseline.py)",
+                      "mean background current (unmodelled synaptic input)"),
+        "sigma_noise": P(sigma, "pA", "fitted: spontaneous rate targets (tests/circuits/test_baseline.py)",
+                         "s.d. of the Ornstein-Uhlenbeck background current"),
+        "b_slow": P(b_slow, "pA", "fitted: ON/OFF cycling period of seconds to minutes (Heinricher et al. 1989)",
+                    "increment of the slow (Ca-activated K-like) adaptation current per spike"),
+        "tau_slow": P(tau_slow, "s", "Leung & Mason 1998: RVM responses last tens of seconds",
+                      "time constant of the slow adaptation current"),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "afferents": {
+        # Medlock et al. 2022 numbers of afferents; rates at the reference force (400 mN) from
+        # their primary_afferent_FR.py, fitted here by r(t) = r_inf + (r_0 - r_inf) exp(-t/tau).
+        "abeta": {
+            "n": P(20, "count", "Medlock et al. 2022 J Neurosci 42:3133 (10 SAI + 10 SAII)", "A-beta fibres"),
+            "mech_rate_onset": P(57.0, "Hz", "Medlock et al. 2022 (SA fibres, first 100 ms)", "rate at force onset, reference force"),
+            "mech_rate_adapted": P(10.0, "Hz", "Medlock et al. 2022 (SA fibres, 2-5 s)", "adapted rate, reference force"),
+            "mech_tau_adapt": P(0.3, "s", "fitted: Medlock et al. 2022 A-beta rate profile", "adaptation time constant"),
+            "heat_gain": P(0.0, "Hz/kelvin", "A-beta fibres are not heat sensitive", "rate increase per kelvin above threshold"),
+            "heat_threshold": P(48.0, "kelvin", "unused while heat_gain = 0", "heat threshold (degrees C as kelvin difference from 0 C)"),
+            "rate_spontaneous": P(0.5, "Hz", "[T] low-threshold mechanoreceptors are nearly silent at rest", "spontaneous rate"),
+            "conduction_latency": P(5.0, "ms", "[T] A-beta window 0-20 ms after a hindpaw shock (Dickenson lab)", "latency of the electrical volley"),
+            "latency_dispersion": P(1.0, "ms", "[T] A-beta window 0-20 ms", "s.d. of the volley latency"),
+            "electrical_threshold": P(1.0, "1", "A-beta fibres have the lowest electrical threshold", "stimulus strength (x A-beta threshold) that recruits the fibre"),
+        },
+        "adelta": {
+            "n": P(20, "count", "Medlock et al. 2022", "A-delta fibres"),
+            "mech_rate_onset": P(28.0, "Hz", "fitted: Medlock et al. 2022 A-delta 25.5 Hz (1 s) to 10.8 Hz (5 s)", "rate at force onset, reference force"),
+            "mech_rate_adapted": P(6.0, "Hz", "fitted: Medlock et al. 2022 A-delta rate profile", "adapted rate, reference force"),
+            "mech_tau_adapt": P(4.0, "s", "fitted: Medlock et al. 2022 A-delta rate profile", "adaptation time constant"),
+            "heat_gain": P(2.0, "Hz/kelvin", "[T] type II A-delta heat nociceptors (Treede et al. 1995)", "rate increase per kelvin above threshold"),
+            "heat_threshold": P(46.0, "kelvin", "[T] type II A-delta heat threshold ~46 C (Treede et al. 1995)", "heat threshold (C)"),
+            "rate_spontaneous": P(0.2, "Hz", "[T] nociceptors are nearly silent at rest", "spontaneous rate"),
+            "conduction_latency": P(30.0, "ms", "Aguiar et al. 2010 J Neurophysiol 104:1155 (A-delta delay 30 ms)", "latency of the electrical volley"),
+            "latency_dispersion": P(5.0, "ms", "Aguiar et al. 2010 (+-5 ms)", "s.d. of the volley latency"),
+            "electrical_threshold": P(3.0, "1", "[T] A-delta recruited at ~3x A-beta threshold", "stimulus strength that recruits the fibre"),
+        },
+        "c_peptidergic": {
+            "n": P(80, "count", "Medlock et al. 2022", "peptidergic C fibres"),
+            "mech_rate_onset": P(36.0, "Hz", "fitted: Medlock et al. 2022 C 25.96 Hz (1 s) to 8.43 Hz (5 s)", "rate at force onset, reference force"),
+            "mech_rate_adapted": P(8.0, "Hz", "fitted: Medlock et al. 2022 C rate profile", "adapted rate, reference force"),
+            "mech_tau_adapt": P(1.0, "s", "fitted: Medlock et al. 2022 C rate profile", "adaptation time constant"),
+            "heat_gain": P(1.5, "Hz/kelvin", "[T] C polymodal nociceptors ~1-2 Hz/C above threshold (LaMotte & Campbell 1978)", "rate increase per kelvin above threshold"),
+            "heat_threshold": P(43.0, "kelvin", "[T] C polymodal heat threshold 41-45 C (LaMotte & Campbell 1978)", "heat threshold (C)"),
+            "rate_spontaneous": P(0.2, "Hz", "[T] C nociceptors are nearly silent at rest", "spontaneous rate"),
+            "conduction_latency": P(200.0, "ms", "Aguiar et al. 2010 (C delay 200 ms)", "latency of the electrical volley"),
+            "latency_dispersion": P(20.0, "ms", "Aguiar et al. 2010 (+-20 ms)", "s.d. of the volley latency"),
+            "electrical_threshold": P(10.0, "1", "[T] C fibres recruited at ~10x A-beta threshold", "stimulus strength that recruits the fibre"),
+        },
+        "c_nonpeptidergic": {
+            "n": P(80, "count", "Medlock et al. 2022", "non-peptidergic C fibres"),
+            "mech_rate_onset": P(36.0, "Hz", "fitted: Medlock et al. 2022 C rate profile", "rate at force onset, reference force"),
+            "mech_rate_adapted": P(8.0, "Hz", "fitted: Medlock et al. 2022 C rate profile", "adapted rate, reference force"),
+            "mech_tau_adapt": P(1.0, "s", "fitted: Medlock et al. 2022 C rate profile", "adaptation time constant"),
+            "heat_gain": P(1.0, "Hz/kelvin", "[T] non-peptidergic C fibres are less heat responsive", "rate increase per kelvin above threshold"),
+            "heat_threshold": P(44.0, "kelvin", "[T] C heat threshold 41-45 C", "heat threshold (C)"),
+            "rate_spontaneous": P(0.2, "Hz", "[T]", "spontaneous rate"),
+            "conduction_latency": P(200.0, "ms", "Aguiar et al. 2010", "latency of the electrical volley"),
+            "latency_dispersion": P(20.0, "ms", "Aguiar et al. 2010", "s.d. of the volley latency"),
+            "electrical_threshold": P(10.0, "1", "[T]", "stimulus strength that recruits the fibre"),
+        },
+        "heat_threshold_sd": P(1.5, "kelvin", "[T] spread of heat thresholds across fibres", "s.d. of per-fibre heat thresholds"),
+        "reference_force": P(400.0, "mN", "Medlock et al. 2022: rates scaled by force / 400 mN", "force at which the listed rates apply"),
+    },
+    "dorsal_horn": {
+        "lamina1_nk1r": _adex(
+            n=20, C=50, gL=2.5, EL=-62, VT=-48, dT=2, a=1, tau_w=100, b=20, Vr=-55, t_ref=2,
+            mu=0, sigma=10,
+            source="Prescott & De Koninck 2002 J Physiol 539:817 (lamina I tonic cells) [T]; AdEx form",
+            n_source="[T] ~5% of lamina I neurons project (Spike et al. 2003); scaled network",
+        ),
+        "wdr": _adex(
+            n=20, C=100, gL=5, EL=-65, VT=-50, dT=2, a=2, tau_w=150, b=15, Vr=-55, t_ref=2,
+            mu=0, sigma=15,
+            source="Aguiar et al. 2010 WDR neuron (input resistance ~200 MOhm) [T]; AdEx form",
+            n_source="scaled network; matches Medlock 2022 projection count order",
+        ),
+        "excitatory_interneurons": _adex(
+            n=160, C=40, gL=2, EL=-65, VT=-50, dT=2, a=0, tau_w=30, b=0, Vr=-58, t_ref=2,
+            mu=0, sigma=10,
+            source=f"{NAUD} (tonic), scaled to lamina II input resistance ~500 MOhm [T]",
+            n_source="[T] lamina II is ~70% excitatory (Todd 2010)",
+        ),
+        "inhibitory_interneurons": _adex(
+            n=80, C=40, gL=2, EL=-65, VT=-50, dT=2, a=0, tau_w=30, b=0, Vr=-58, t_ref=2,
+            mu=10, sigma=10,
+            source=f"{NAUD} (tonic) [T]",
+            n_source="[T] lamina II is ~30% inhibitory (Todd 2010)",
+        ),
+    },
+    "rvm": {
+        "on_cells": _adex(
+            n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=-0.5, tau_w=100, b=40, Vr=-48, t_ref=2,
+            mu=30, sigma=40, b_slow=6.0, tau_slow=8.0,
+            source=f"{NAUD} (bursting) [T]",
+            n_source="[T] ON, OFF, NEUTRAL each ~1/4-1/2 of recorded RVM cells; ~1.5e4 RVM cells scaled 1:150",
+        ),
+        "off_cells": _adex(
+            n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=5, Vr=-55, t_ref=2,
+            mu=80, sigma=40,
+            source=f"{NAUD} (tonic) [T]",
+            n_source="[T] recorded class proportions",
+        ),
+        "neutral_cells": _adex(
+            n=20, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=5, Vr=-55, t_ref=2,
+            mu=70, sigma=30,
+            source=f"{NAUD} (tonic) [T]; all NEUTRAL cells are slow-spiking (Zagon et al. 1997)",
+            n_source="[T] recorded class proportions",
+        ),
+        "fast_spiking_fraction": P(0.5, "1", "Zagon, Meng & Fields 1997 J Neurophysiol 78:2848: ON and OFF include FS and SS cells", "fraction of ON and OFF cells of the fast-spiking subtype"),
+        "fast_spiking_capacitance_factor": P(0.6, "1", "Zagon et al. 1997: FS cells respond earlier to heat; faster membrane [T]", "C_m of FS cells relative to SS cells"),
+    },
+    "synapses": {
+        "tau_ampa": P(5.0, "ms", "Aguiar et al. 2010; Medlock et al. 2022", "AMPA decay"),
+        "tau_nmda_rise": P(2.0, "ms", "Aguiar et al. 2010; Medlock et al. 2022", "NMDA rise"),
+        "tau_nmda_decay": P(100.0, "ms", "Aguiar et al. 2010; Medlock et al. 2022", "NMDA decay"),
+        "tau_nk1_rise": P(150.0, "ms", "Aguiar et al. 2010 (NK1 rise 100-200 ms)", "NK1 (substance P) rise"),
+        "tau_nk1_decay": P(2000.0, "ms", "Aguiar et al. 2010 (NK1 decay 1-3 s)", "NK1 decay"),
+        "tau_gaba": P(15.0, "ms", "Medlock et al. 2022 (GABA_A 10-20 ms)", "GABA_A decay"),
+        "tau_gly": P(10.0, "ms", "Medlock et al. 2022", "glycine decay"),
+        "E_exc": P(0.0, "mV", "standard cation reversal", "AMPA, NMDA and NK1 reversal"),
+        "E_gaba": P(-70.0, "mV", "Medlock et al. 2022 (E_GABA -70 to -80 mV)", "GABA_A reversal"),
+        "E_gly": P(-75.0, "mV", "Medlock et al. 2022", "glycine reversal"),
+        "E_K": P(-90.0, "mV", "standard K+ reversal", "GIRK reversal"),
+        "mg_mM": P(1.0, "mM", "physiological extracellular Mg2+", "extracellular Mg2+ concentration"),
+        "mg_K0": P(3.57, "mM", "Jahr & Stevens 1990 J Neurosci 10:3178", "Mg2+ dissociation constant at 0 mV"),
+        "mg_slope": P(0.062, "1/mV", "Jahr & Stevens 1990", "voltage dependence of the Mg2+ block"),
+        "tau_background": P(5.0, "ms", "[T] time constant of unmodelled synaptic background", "correlation time of the background current"),
+    },
+    "connections": {},  # filled below
+    "heat": {
+        "T_base": P(32.0, "kelvin", "[T] resting skin temperature ~32 C (as kelvin above 0 C)", "skin temperature before the ramp (C)"),
+        "ramp_rate": P(5.0, "kelvin/second", "[T] radiant-heat tail flick rises ~4-6 C/s", "rate of skin heating"),
+        "T_max": P(60.0, "kelvin", "[T] plateau of the radiant heat source (C)", "maximum skin temperature (C)"),
+        "tau_cool": P(1.0, "s", "[T] skin cooling after the lamp is switched off", "cooling time constant"),
+        "cutoff": P(10.0, "s", "tail-flick cut-off 10 s (targets section 7)", "ramp ends without withdrawal at this latency"),
+    },
+    "withdrawal": {
+        "tau_reflex": P(100.0, "ms", "[T] motor integration time of the withdrawal reflex", "time constant of the WDR population-rate estimate"),
+        "rate_threshold": P(30.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7)", "WDR population rate that triggers withdrawal"),
+        "refractory": P(2.0, "s", "one withdrawal per stimulus", "dead time after a withdrawal"),
+    },
+}
+
+
+def _pathway(k, source, *, ampa=0.0, nmda=0.0, nk1=0.0, gaba=0.0, gly=0.0, delay=1.0, doc=""):
+    """A projection: in-degree ``k`` (kept under scaling) and peak conductances per synapse."""
+    weight_source = "fitted: targets of tests/circuits (force-response, heat trials, RVM cycling)"
+    return {
+        "k": P(k, "count", source, f"in-degree (presynaptic partners per cell). {doc}".strip()),
+        "w_ampa": P(ampa, "nS", weight_source, "peak AMPA conductance per synapse"),
+        "w_nmda": P(nmda, "nS", weight_source, "peak NMDA conductance per synapse (before Mg block)"),
+        "w_nk1": P(nk1, "nS", weight_source, "peak NK1 (substance P) conductance per synapse"),
+        "w_gaba": P(gaba, "nS", weight_source, "peak GABA_A conductance per synapse"),
+        "w_gly": P(gly, "nS", weight_source, "peak glycine conductance per synapse"),
+        "delay": P(delay, "ms", "[T] local axonal and synaptic delay" if delay <= 2 else source, "synaptic delay"),
+    }
+
+
+MEDLOCK_P = "Medlock et al. 2022: connection probability 0.2"
+DEFAULTS["connections"] = {
+    # primary afferents onto dorsal horn
+    "c_peptidergic_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, ampa=0.3, nmda=0.3, nk1=0.02, doc="peptidergic C (substance P) onto NK1R+ cells"),
+    "c_peptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
+    "c_nonpeptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
+    "c_peptidergic_to_wdr": _pathway(16, MEDLOCK_P, ampa=0.3, nmda=0.4, nk1=0.02, doc="Aguiar et al. 2010: C input and NK1 onto WDR"),
+    "adelta_to_lamina1_nk1r": _pathway(4, MEDLOCK_P, ampa=0.5, nmda=0.2),
+    "adelta_to_wdr": _pathway(4, "Aguiar et al. 2010: 20 A-delta synapses onto the WDR", ampa=0.5, nmda=0.2),
+    "abeta_to_wdr": _pathway(4, MEDLOCK_P, ampa=0.5, nmda=0.1),
+    "abeta_to_inhibitory_interneurons": _pathway(4, MEDLOCK_P, ampa=1.0, nmda=0.1, doc="gate control: A-beta drive of inhibition"),
+    # local dorsal horn
+    "excitatory_interneurons_to_lamina1_nk1r": _pathway(32, MEDLOCK_P, ampa=0.3, nmda=0.2),
+    "excitatory_interneurons_to_wdr": _pathway(32, MEDLOCK_P, ampa=0.3, nmda=0.2),
+    "inhibitory_interneurons_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
+    "inhibitory_interneurons_to_wdr": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
+    "inhibitory_interneurons_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
+    # ascending relay to the RVM
+    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004)", ampa=1.0, nmda=0.5, delay=50.0),
+    "wdr_to_on_cells": _pathway(10, "[T] deep dorsal horn relay to RVM", ampa=1.0, nmda=0.5, delay=50.0),
+    # RVM
+    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.5, nmda=0.5),
+    "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=2.0),
+    "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=1.0),
+    # descending control via the dorsolateral funiculus
+    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF", ampa=0.3, nmda=0.1, delay=20.0),
+    "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.3, nmda=0.1, delay=20.0),
+    "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission", gaba=0.5, delay=20.0),
+    "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),
+}
+
+#: Pathways that run through the dorsolateral funiculus (cut by ``dlf_lesion``).
+DESCENDING_PATHWAYS = tuple(name for name in DEFAULTS["connections"] if name.split("_to_")[0] in ("on_cells", "off_cells") and name.split("_to_")[1] in ("wdr", "lamina1_nk1r", "excitatory_interneurons"))

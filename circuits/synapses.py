@@ -1,0 +1,51 @@
+"""Synaptic pathways between afferents, dorsal horn and RVM.
+
+All pathways share one event-driven model: a presynaptic spike adds its peak conductances to
+the postsynaptic channels of ``circuits.neurons`` (AMPA, NMDA, NK1, GABA_A, glycine). The
+pathways leaving the afferents form one ``Synapses`` object and those between central cells a
+second one (two compiled objects instead of one per pathway); each synapse carries its
+pathway's peak conductances as Brian2 variables, so a compiled network is re-run with new
+values through ``run_args``. The conductances are scaled by
+
+- ``release``: presynaptic release probability relative to control; mu-opioid receptors on
+  C-fibre terminals and on GABAergic terminals onto OFF cells lower it (Heinricher et al. 1992;
+  Drdla et al. 2009: the acute opioid depression is presynaptic);
+- ``intact``: 0 once the pathway is cut (``dlf_lesion`` for the descending pathways).
+
+Connectivity has a fixed in-degree per pathway so that down-scaled networks keep the input each
+cell receives (van Albada, Helias & Diesmann 2015 PLoS Comput Biol 11:e1004490).
+"""
+
+import numpy as np
+
+SYNAPSE_MODEL = """
+w_ampa : siemens
+w_nmda : siemens
+w_nk1 : siemens
+w_gaba : siemens
+w_gly : siemens
+release : 1
+intact : 1
+"""
+
+ON_PRE = """
+g_ampa_post += w_ampa * release * intact
+x_nmda_post += w_nmda * release * intact * nmda_norm_post
+x_nk1_post += w_nk1 * release * intact * nk1_norm_post
+g_gaba_post += w_gaba * release * intact
+g_gly_post += w_gly * release * intact
+"""
+
+CHANNELS = ("ampa", "nmda", "nk1", "gaba", "gly")
+
+
+def fixed_indegree(n_pre: int, n_post: int, k: int, rng: np.random.Generator, autapses: bool = True):
+    """Source and target indices where each target has ``min(k, available)`` distinct sources."""
+    available = n_pre if autapses else n_pre - 1
+    k_eff = min(k, available)
+    sources = np.empty((n_post, k_eff), dtype=np.int64)
+    for j in range(n_post):
+        pool = np.arange(n_pre) if autapses else np.delete(np.arange(n_pre), j)
+        sources[j] = rng.choice(pool, size=k_eff, replace=False)
+    targets = np.repeat(np.arange(n_post), k_eff)
+    return sources.ravel(), targets, k_eff
