@@ -197,6 +197,11 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
             neurons.C_m[start:stop] = np.where(fs, params["rvm.fast_spiking_capacitance_factor"], 1.0) * section["C_m"]
         neurons.population[start:stop] = k
         start = stop
+    rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", name="rvm_state")
+    for key, value in params.section("rvm.state").items():
+        setattr(rvm_state, key, value)
+    rvm_state.drive = params["rvm.state.mean"]
+    neurons.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(neurons), dtype=int))
     neurons.v = "E_L + 2*mV*randn()"
     neurons.I_bg = "mu_noise"
     neurons.na_available = 1.0
@@ -215,7 +220,7 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                         "withdrawal": ("withdrawal", 0, 1)})
 
     groups = {"afferents": afferents, "neurons": neurons, "heat": heat, "stimulator": stimulator,
-              "withdrawal": withdrawal}
+              "withdrawal": withdrawal, "rvm_state": rvm_state}
     circuit = Circuit(network=Network(), params=params, scale=scale, groups=groups,
                       populations=populations, fast_spiking=fast_spiking)
 

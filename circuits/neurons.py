@@ -14,6 +14,11 @@ the postsynaptic conductance, so no synapse carries clock-driven state):
 - ``w_slow``: a slow spike-triggered K+-like current (tau of seconds) that ends RVM ON bursts
   and paces ON/OFF cycling (Heinricher et al. 1989; Leung & Mason 1998).
 - ``I_bg``: Ornstein-Uhlenbeck background current standing for unmodelled synaptic input.
+- ``rvm_state``: a slowly fluctuating common drive of the RVM (``stimuli.RVM_STATE_EQUATIONS``),
+  weighted per cell by ``state_gain`` (1 for ON cells, 0 elsewhere): ON cells of a rat cycle
+  together between silent and active periods of seconds to minutes, OFF cells in anti-phase
+  (Heinricher, Barbaro & Fields 1989); the anti-phase of OFF cells arises from ON-to-OFF
+  inhibition, not from this drive.
 - ``na_available``: fraction of Na+ channels free to start spikes; lidocaine sets it to 0.
 """
 
@@ -21,9 +26,15 @@ import numpy as np
 
 MG_BLOCK = "1 / (1 + mg / mg_K0 * exp(-mg_slope * v))"
 
-NEURON_EQUATIONS = f"""
+#: NMDA gating: dual exponential conductance (Aguiar et al. 2010 time constants).
+NMDA_GATING = """
+dg_nmda/dt = (x_nmda - g_nmda) / tau_nmda_decay : siemens
+dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
+"""
+
+NEURON_EQUATIONS = NMDA_GATING + f"""
 dv/dt = (g_L * (E_L - v) + na_available * g_L * Delta_T * exp((v - V_T) / Delta_T)
-         + I_syn - w - w_slow + I_bg) / C_m : volt (unless refractory)
+         + I_syn - w - w_slow + I_bg + state_gain * rvm_state) / C_m : volt (unless refractory)
 dw/dt = (a * (v - E_L) - w) / tau_w : amp
 dw_slow/dt = -w_slow / tau_slow : amp
 dI_bg/dt = (mu_noise - I_bg) / tau_background + sigma_noise * sqrt(2 / tau_background) * xi : amp
@@ -33,8 +44,6 @@ I_syn = I_ampa + I_nmda + g_nk1 * (E_exc - v) + g_gaba * (E_gaba - v) + g_gly * 
         + g_girk * (E_K - v) : amp
 mg_block = {MG_BLOCK} : 1
 dg_ampa/dt = -g_ampa / tau_ampa : siemens
-dg_nmda/dt = (x_nmda - g_nmda) / tau_nmda_decay : siemens
-dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
 dg_nk1/dt = (x_nk1 - g_nk1) / tau_nk1_decay : siemens
 dx_nk1/dt = -x_nk1 / tau_nk1_rise : siemens
 dg_gaba/dt = -g_gaba / tau_gaba : siemens
@@ -54,6 +63,8 @@ tau_slow : second (constant)
 mu_noise : amp
 sigma_noise : amp
 na_available : 1
+state_gain : 1 (constant)
+rvm_state : amp (linked)
 g_girk : siemens
 population : integer (constant)
 mg : mmolar (shared)
@@ -82,7 +93,7 @@ RESET = "v = V_reset; w += b; w_slow += b_slow"
 
 #: Names of the per-neuron intrinsic parameters set from each population's parameter section.
 INTRINSIC = ("C_m", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_reset", "t_ref",
-             "b_slow", "tau_slow", "mu_noise", "sigma_noise")
+             "b_slow", "tau_slow", "mu_noise", "sigma_noise", "state_gain")
 
 
 def dual_exponential_peak_factor(tau_rise, tau_decay):

@@ -165,7 +165,7 @@ NAUD = "AdEx firing pattern of Naud, Marcille, Clopath & Gerstner 2008 Biol Cybe
 
 def _adex(
     *, n, C, gL, EL, VT, dT, a, tau_w, b, Vr, t_ref, mu, sigma,
-    b_slow=0.0, tau_slow=10.0, source, n_source,
+    b_slow=0.0, tau_slow=10.0, state_gain=0.0, source, n_source,
 ) -> dict[str, Param]:
     """Parameters of one AdEx population (Brette & Gerstner 2005 J Neurophysiol 94:3637)."""
     return {
@@ -188,6 +188,8 @@ def _adex(
                     "increment of the slow (Ca-activated K-like) adaptation current per spike"),
         "tau_slow": P(tau_slow, "s", "Leung & Mason 1998: RVM responses last tens of seconds",
                       "time constant of the slow adaptation current"),
+        "state_gain": P(state_gain, "1", "Heinricher et al. 1989: ON cells cycle in phase with each other",
+                        "weight of the common slow RVM state drive"),
     }
 
 
@@ -274,23 +276,28 @@ DEFAULTS: dict[str, Any] = {
     },
     "rvm": {
         "on_cells": _adex(
-            n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=-0.5, tau_w=100, b=40, Vr=-48, t_ref=2,
-            mu=30, sigma=40, b_slow=6.0, tau_slow=8.0,
+            n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=60, Vr=-55, t_ref=2,
+            mu=30, sigma=40, b_slow=3.0, tau_slow=8.0, state_gain=1.0,
             source=f"{NAUD} (bursting) [T]",
             n_source="[T] ON, OFF, NEUTRAL each ~1/4-1/2 of recorded RVM cells; ~1.5e4 RVM cells scaled 1:150",
         ),
         "off_cells": _adex(
             n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=5, Vr=-55, t_ref=2,
-            mu=80, sigma=40,
+            mu=60, sigma=40,
             source=f"{NAUD} (tonic) [T]",
             n_source="[T] recorded class proportions",
         ),
         "neutral_cells": _adex(
             n=20, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=5, Vr=-55, t_ref=2,
-            mu=70, sigma=30,
+            mu=55, sigma=30,
             source=f"{NAUD} (tonic) [T]; all NEUTRAL cells are slow-spiking (Zagon et al. 1997)",
             n_source="[T] recorded class proportions",
         ),
+        "state": {
+            "mean": P(0.0, "pA", "fitted: ON ongoing rate 0-10 Hz (targets section 1) [T]", "mean of the common slow drive of ON cells"),
+            "sigma": P(30.0, "pA", "fitted: ON/OFF alternation over 60 s (Heinricher et al. 1989)", "s.d. of the common slow drive"),
+            "tau": P(10.0, "s", "Heinricher et al. 1989: active and silent periods of seconds to minutes", "correlation time of the common slow drive"),
+        },
         "fast_spiking_fraction": P(0.5, "1", "Zagon, Meng & Fields 1997 J Neurophysiol 78:2848: ON and OFF include FS and SS cells", "fraction of ON and OFF cells of the fast-spiking subtype"),
         "fast_spiking_capacitance_factor": P(0.6, "1", "Zagon et al. 1997: FS cells respond earlier to heat; faster membrane [T]", "C_m of FS cells relative to SS cells"),
     },
@@ -320,8 +327,8 @@ DEFAULTS: dict[str, Any] = {
         "cutoff": P(10.0, "s", "tail-flick cut-off 10 s (targets section 7)", "ramp ends without withdrawal at this latency"),
     },
     "withdrawal": {
-        "tau_reflex": P(100.0, "ms", "[T] motor integration time of the withdrawal reflex", "time constant of the WDR population-rate estimate"),
-        "rate_threshold": P(30.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7)", "WDR population rate that triggers withdrawal"),
+        "tau_reflex": P(300.0, "ms", "[T] motor integration time of the withdrawal reflex", "time constant of the WDR population-rate estimate"),
+        "rate_threshold": P(20.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7)", "WDR population rate that triggers withdrawal"),
         "refractory": P(2.0, "s", "one withdrawal per stimulus", "dead time after a withdrawal"),
     },
 }
@@ -359,18 +366,23 @@ DEFAULTS["connections"] = {
     "inhibitory_interneurons_to_wdr": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     # ascending relay to the RVM
-    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004)", ampa=1.0, nmda=0.5, delay=50.0),
-    "wdr_to_on_cells": _pathway(10, "[T] deep dorsal horn relay to RVM", ampa=1.0, nmda=0.5, delay=50.0),
+    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004)", ampa=0.6, nmda=0.3, delay=50.0),
+    "wdr_to_on_cells": _pathway(10, "[T] deep dorsal horn relay to RVM", ampa=0.6, nmda=0.3, delay=50.0),
     # RVM
-    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.5, nmda=0.5),
-    "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=2.0),
-    "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=1.0),
+    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.8),
+    "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=4.0),
+    "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=0.3),
     # descending control via the dorsolateral funiculus
-    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF", ampa=0.3, nmda=0.1, delay=20.0),
-    "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.3, nmda=0.1, delay=20.0),
+    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF", ampa=0.1, nmda=0.05, delay=20.0),
+    "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.1, nmda=0.05, delay=20.0),
     "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission", gaba=0.5, delay=20.0),
     "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),
 }
 
 #: Pathways that run through the dorsolateral funiculus (cut by ``dlf_lesion``).
 DESCENDING_PATHWAYS = tuple(name for name in DEFAULTS["connections"] if name.split("_to_")[0] in ("on_cells", "off_cells") and name.split("_to_")[1] in ("wdr", "lamina1_nk1r", "excitatory_interneurons"))
+
+# Pharmacokinetic and receptor parameters live beside the PK model that uses them.
+from .pharmacokinetics import PK_PARAMETERS  # noqa: E402  (needs Param, defined above)
+
+DEFAULTS["pharmacokinetics"] = PK_PARAMETERS

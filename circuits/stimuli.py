@@ -10,6 +10,15 @@
   rate (exponential kernel ``tau_reflex``) and fires when it passes ``rate_threshold``: the
   withdrawal that ends a heat ramp. Lamina V WDR neurons drive the flexion reflex
   (Schouenborg & Sjolund 1983 J Neurophysiol 50:1108).
+- ``rvm_state``: the common slow drive of RVM ON cells, an Ornstein-Uhlenbeck process with time
+  constant ``tau`` (seconds) and s.d. ``sigma`` around ``mean``.
+"""
+
+RVM_STATE_EQUATIONS = """
+ddrive/dt = (mean - drive) / tau + sigma * sqrt(2 / tau) * xi : amp
+mean : amp (constant)
+sigma : amp
+tau : second (constant)
 """
 
 HEAT_EQUATIONS = """
