@@ -68,8 +68,10 @@ class Circuit:
     pathways: dict = field(default_factory=dict)
     #: population name -> the spike monitor recording it
     monitors: dict = field(default_factory=dict)
-    #: cell index -> True for fast-spiking RVM cells (Zagon et al. 1997)
+    #: cell index -> True for fast-spiking RVM cells (Zagon et al. 1997), drawn at build
     fast_spiking: np.ndarray | None = None
+    #: fibre index -> standard-normal draw that places its heat threshold, drawn at build
+    heat_threshold_z: np.ndarray | None = None
 
     def size(self, population: str) -> int:
         _, start, stop = self.populations[population]
@@ -79,23 +81,67 @@ class Circuit:
         _, start, stop = self.populations[population]
         return np.arange(start, stop)
 
-    # -- switches ------------------------------------------------------------------------
-    def rvm_inactivated_values(self, inactivated: bool) -> np.ndarray:
-        """``na_available`` for every cell: 0 in the RVM when lidocaine is applied there."""
-        values = np.ones(len(self.groups["neurons"]))
-        if inactivated:
+    def parameter_values(self, params: ParameterSet | None = None, *, rvm_inactivated: bool = False,
+                         dlf_lesion: bool = False, release: dict | None = None) -> dict:
+        """Every run-time value the parameters set: ``{(object name, variable): value}``.
+
+        This is how parameters reach the network, at build time and for each re-run
+        (``run_args``): everything but population sizes, in-degrees and the random draws of
+        the build (connectivity, cell subtypes, heat thresholds) can change without a rebuild.
+        ``rvm_inactivated`` applies lidocaine in the RVM (no Na+-dependent spikes),
+        ``dlf_lesion`` cuts the descending pathways, ``release`` maps a pathway name to its
+        presynaptic release factor.
+        """
+        params = params or self.params
+        values = {}
+        # afferent fibres
+        n_aff = len(self.groups["afferents"])
+        for key in aff.FIBRE_PARAMETERS:
+            unit = parse_unit(params.param(f"afferents.abeta.{key}").unit)
+            values[("afferents", key)] = np.zeros(n_aff) * unit
+        for population in AFFERENT_POPULATIONS:
+            _, start, stop = self.populations[population]
+            for key in aff.FIBRE_PARAMETERS:
+                values[("afferents", key)][start:stop] = params[f"afferents.{population}.{key}"]
+            values[("afferents", "heat_threshold")][start:stop] += (
+                self.heat_threshold_z[start:stop] * params["afferents.heat_threshold_sd"])
+        # central cells
+        n_cells = len(self.groups["neurons"])
+        for key in nrn.INTRINSIC:
+            unit = parse_unit(params.param(f"rvm.on_cells.{key}").unit)
+            values[("neurons", key)] = np.zeros(n_cells) * unit
+        for population, section in CELL_POPULATIONS.items():
+            _, start, stop = self.populations[population]
+            for key in nrn.INTRINSIC:
+                values[("neurons", key)][start:stop] = params[f"{section}.{key}"]
+        values[("neurons", "C_m")] = values[("neurons", "C_m")] * np.where(
+            self.fast_spiking, params["rvm.fast_spiking_capacitance_factor"], 1.0)
+        values[("neurons", "na_available")] = np.ones(n_cells)
+        if rvm_inactivated:
             for population in RVM_POPULATIONS:
-                values[self.indices(population)] = 0.0
+                values[("neurons", "na_available")][self.indices(population)] = 0.0
+        synaptic = params.section("synapses")
+        values[("neurons", "mg")] = synaptic["mg_mM"]
+        for key in SYNAPTIC_CONSTANTS:
+            values[("neurons", key)] = synaptic[key]
+        values[("neurons", "nmda_norm")] = nrn.dual_exponential_peak_factor(
+            synaptic["tau_nmda_rise"], synaptic["tau_nmda_decay"])
+        values[("neurons", "nk1_norm")] = nrn.dual_exponential_peak_factor(
+            synaptic["tau_nk1_rise"], synaptic["tau_nk1_decay"])
+        # stimuli, RVM state and the reflex
+        for key in ("cutoff", "ramp_rate", "T_base", "T_max", "tau_cool"):
+            values[("heat", key)] = params[f"heat.{key}"]
+        for key in ("mean", "sigma", "tau"):
+            values[("rvm_state", key)] = params[f"rvm.state.{key}"]
+        for key in ("tau_reflex", "rate_threshold"):
+            values[("withdrawal", key)] = params[f"withdrawal.{key}"]
+        values.update(self._synaptic_values(params, dlf_lesion=dlf_lesion, release=release or {}))
         return values
 
-    def synaptic_values(self, *, dlf_lesion: bool = False, release: dict | None = None) -> dict:
-        """Per-synapse conductances, release and ``intact`` of every pathway from ``params``.
-
-        ``release`` maps pathway name to a presynaptic release factor (default 1). Pathways with
-        fewer partners than their in-degree (small scales) get conductances scaled by
-        k / k_effective so each cell keeps its mean input.
-        """
-        release = release or {}
+    def _synaptic_values(self, params: ParameterSet, *, dlf_lesion: bool, release: dict) -> dict:
+        """Per-synapse conductances, release and ``intact``; pathways with fewer partners than
+        their in-degree (small scales) get conductances scaled by k / k_effective so each cell
+        keeps its mean input."""
         values = {}
         for owner in ("afferent_synapses", "central_synapses"):
             n = len(self.groups[owner])
@@ -104,28 +150,30 @@ class Circuit:
             for channel in syn.CHANNELS:
                 values[(owner, f"w_{channel}")] = np.zeros(n) * siemens
         for name, (owner, start, stop, k_eff) in self.pathways.items():
-            compensation = int(self.params[f"connections.{name}.k"]) / k_eff
+            compensation = int(params[f"connections.{name}.k"]) / k_eff
             for channel in syn.CHANNELS:
-                values[(owner, f"w_{channel}")][start:stop] = self.params[f"connections.{name}.w_{channel}"] * compensation
+                values[(owner, f"w_{channel}")][start:stop] = params[f"connections.{name}.w_{channel}"] * compensation
             values[(owner, "release")][start:stop] = release.get(name, 1.0)
             if dlf_lesion and name in DESCENDING_PATHWAYS:
                 values[(owner, "intact")][start:stop] = 0.0
         return values
 
-    def run_args_for(self, *, rvm_inactivated: bool = False, dlf_lesion: bool = False,
-                     release: dict | None = None, extra: dict | None = None) -> dict:
-        """Values of every re-runnable variable: ``{(object name, variable): value}``."""
-        args = {("neurons", "na_available"): self.rvm_inactivated_values(rvm_inactivated)}
-        args.update(self.synaptic_values(dlf_lesion=dlf_lesion, release=release))
-        args.update(extra or {})
-        return args
+    def run_args_for(self, params: ParameterSet | None = None, **switches) -> dict:
+        """``run_args`` for one run: every parameter value plus the switches of
+        :meth:`parameter_values`; protocols add their stimulus settings."""
+        return self.parameter_values(params, **switches)
+
+
+#: Synaptic constants shared by all cells (``synapses`` section of the parameters).
+SYNAPTIC_CONSTANTS = ("mg_K0", "mg_slope", "E_exc", "E_gaba", "E_gly", "E_K", "tau_ampa", "tau_nmda_rise",
+                      "tau_nmda_decay", "tau_nk1_rise", "tau_nk1_decay", "tau_gaba", "tau_gly", "tau_background")
 
 
 def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                   force_schedule: tuple[np.ndarray, float] | None = None) -> Circuit:
     """Build the fast layer at ``scale`` with connectivity drawn from ``seed``.
 
-    ``force_schedule`` is ``(force_mN per step, step duration in seconds)`` for mechanical
+    ``force_schedule`` is ``(force in mN per step, step duration in seconds)`` for mechanical
     stimulation; without it no force is applied.
     """
     if scale <= 0:
@@ -136,93 +184,47 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     step_forces, step_s = force_schedule if force_schedule is not None else (np.zeros(1), 1.0)
     step_forces = np.asarray(step_forces, dtype=float)
     ratio = np.asarray(step_forces * parse_unit("mN") / params["afferents.reference_force"], dtype=float)
-    onsets = np.arange(len(step_forces)) * step_s
     force_ratio = TimedArray(ratio, dt=step_s * second, name="force_ratio")
-    force_onset = TimedArray(onsets * second, dt=step_s * second, name="force_onset")
+    force_onset = TimedArray(np.arange(len(step_forces)) * step_s * second, dt=step_s * second, name="force_onset")
 
-    # ---- afferents -------------------------------------------------------------------------
-    sizes = {p: scaled_size(params[f"afferents.{p}.n"], scale) for p in AFFERENT_POPULATIONS}
-    n_aff = sum(sizes.values())
+    # ---- groups ------------------------------------------------------------------------------
     heat = NeuronGroup(1, stim.HEAT_EQUATIONS, threshold=stim.HEAT_THRESHOLD, reset=stim.HEAT_RESET,
                        method="euler", name="heat")
-    hp = params.section("heat")
-    for key in ("t_before", "t_after"):
-        setattr(heat, key, 0 * second)
-    for key in ("cutoff", "ramp_rate", "T_base", "T_max", "tau_cool"):
-        setattr(heat, key, hp[key])
-    heat.T_skin = hp["T_base"]
-    heat.trials_on = 0
-
-    afferents = NeuronGroup(n_aff, aff.AFFERENT_EQUATIONS, threshold=aff.AFFERENT_THRESHOLD,
+    sizes = {p: scaled_size(params[f"afferents.{p}.n"], scale) for p in AFFERENT_POPULATIONS}
+    afferents = NeuronGroup(sum(sizes.values()), aff.AFFERENT_EQUATIONS, threshold=aff.AFFERENT_THRESHOLD,
                             reset=aff.AFFERENT_RESET, refractory=aff.AFFERENT_REFRACTORY,
                             namespace={"force_ratio": force_ratio, "force_onset": force_onset},
                             name="afferents")
-    afferents.T_skin = linked_var(heat, "T_skin", index=np.zeros(n_aff, dtype=int))
-    populations, start = {}, 0
-    for k, population in enumerate(AFFERENT_POPULATIONS):
-        stop = start + sizes[population]
-        populations[population] = ("afferents", start, stop)
-        section = params.section(f"afferents.{population}")
-        for key in aff.FIBRE_PARAMETERS:
-            getattr(afferents, key)[start:stop] = section[key]
-        afferents.heat_threshold[start:stop] = (section["heat_threshold"] + rng.normal(size=stop - start)
-                                                * params["afferents.heat_threshold_sd"])
-        afferents.population[start:stop] = k
-        start = stop
-    afferents.t_fire = 1e9 * second  # no volley pending
-
-    # ---- dorsal horn and RVM ------------------------------------------------------------------
     cell_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in CELL_POPULATIONS.items()}
     neurons = NeuronGroup(sum(cell_sizes.values()), nrn.NEURON_EQUATIONS, threshold=nrn.THRESHOLD,
                           reset=nrn.RESET, refractory="t_ref", method="euler", name="neurons")
-    sp = params.section("synapses")
-    neurons.mg = sp["mg_mM"]
-    for key in ("mg_K0", "mg_slope", "E_exc", "E_gaba", "E_gly", "E_K", "tau_ampa", "tau_nmda_rise",
-                "tau_nmda_decay", "tau_nk1_rise", "tau_nk1_decay", "tau_gaba", "tau_gly", "tau_background"):
-        setattr(neurons, key, sp[key])
-    neurons.nmda_norm = nrn.dual_exponential_peak_factor(sp["tau_nmda_rise"], sp["tau_nmda_decay"])
-    neurons.nk1_norm = nrn.dual_exponential_peak_factor(sp["tau_nk1_rise"], sp["tau_nk1_decay"])
-    fast_spiking = np.zeros(len(neurons), dtype=bool)
-    start = 0
-    for k, (population, section_path) in enumerate(CELL_POPULATIONS.items()):
-        stop = start + cell_sizes[population]
-        populations[population] = ("neurons", start, stop)
-        section = params.section(section_path)
-        for key in nrn.INTRINSIC:
-            getattr(neurons, key)[start:stop] = section[key]
-        if population in ("on_cells", "off_cells"):
-            n = stop - start
-            fs = rng.random(n) < params["rvm.fast_spiking_fraction"]
-            fast_spiking[start:stop] = fs
-            neurons.C_m[start:stop] = np.where(fs, params["rvm.fast_spiking_capacitance_factor"], 1.0) * section["C_m"]
-        neurons.population[start:stop] = k
-        start = stop
     rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", name="rvm_state")
-    for key, value in params.section("rvm.state").items():
-        setattr(rvm_state, key, value)
-    rvm_state.drive = params["rvm.state.mean"]
-    neurons.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(neurons), dtype=int))
-    neurons.v = "E_L + 2*mV*randn()"
-    neurons.I_bg = "mu_noise"
-    neurons.na_available = 1.0
-
-    # ---- stimulator and withdrawal reflex -------------------------------------------------
     stimulator = NeuronGroup(1, stim.STIMULATOR_EQUATIONS, threshold=stim.STIMULATOR_THRESHOLD,
                              reset=stim.STIMULATOR_RESET, name="stimulator")
-    stimulator.n_left = 0
-    stimulator.period = 1 * second
     withdrawal = NeuronGroup(1, stim.WITHDRAWAL_EQUATIONS, threshold=stim.WITHDRAWAL_THRESHOLD,
                              refractory=params["withdrawal.refractory"], method="exact", name="withdrawal")
-    withdrawal.tau_reflex = params["withdrawal.tau_reflex"]
-    withdrawal.rate_threshold = params["withdrawal.rate_threshold"]
-    withdrawal.n_wdr = cell_sizes["wdr"]
-    populations.update({"heat_trials": ("heat", 0, 1), "stimulator": ("stimulator", 0, 1),
-                        "withdrawal": ("withdrawal", 0, 1)})
-
     groups = {"afferents": afferents, "neurons": neurons, "heat": heat, "stimulator": stimulator,
               "withdrawal": withdrawal, "rvm_state": rvm_state}
+
+    populations, start = {}, 0
+    for k, population in enumerate(AFFERENT_POPULATIONS):
+        populations[population] = ("afferents", start, start + sizes[population])
+        afferents.population[start:start + sizes[population]] = k
+        start += sizes[population]
+    start = 0
+    for k, population in enumerate(CELL_POPULATIONS):
+        populations[population] = ("neurons", start, start + cell_sizes[population])
+        neurons.population[start:start + cell_sizes[population]] = k
+        start += cell_sizes[population]
+    populations.update({"heat_trials": ("heat", 0, 1), "stimulator": ("stimulator", 0, 1),
+                        "withdrawal": ("withdrawal", 0, 1)})
+    fast_spiking = np.zeros(len(neurons), dtype=bool)
+    for population in ("on_cells", "off_cells"):
+        _, first, stop = populations[population]
+        fast_spiking[first:stop] = rng.random(stop - first) < params["rvm.fast_spiking_fraction"]
     circuit = Circuit(network=Network(), params=params, scale=scale, groups=groups,
-                      populations=populations, fast_spiking=fast_spiking)
+                      populations=populations, fast_spiking=fast_spiking,
+                      heat_threshold_z=rng.normal(size=len(afferents)))
 
     # ---- pathways -------------------------------------------------------------------------
     projections = {
@@ -250,19 +252,29 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         synapses.connect(i=sources, j=targets)
         synapses.delay = delays * second
         groups[owner] = synapses
-    for key, value in circuit.synaptic_values().items():
-        setattr(groups[key[0]], key[1], value)
 
     volley = Synapses(stimulator, afferents, on_pre=aff.VOLLEY_ON_PRE, name="volley")
     volley.connect()
-    wdr_start, wdr_stop = populations["wdr"][1:]
+    _, wdr_start, wdr_stop = populations["wdr"]
     wdr_reflex = Synapses(neurons, withdrawal, on_pre=stim.WDR_TO_WITHDRAWAL_ON_PRE, name="wdr_to_withdrawal")
     wdr_reflex.connect(i=np.arange(wdr_start, wdr_stop), j=np.zeros(wdr_stop - wdr_start, dtype=int))
     stops_lamp = Synapses(withdrawal, heat, on_pre=stim.WITHDRAWAL_ON_PRE, name="withdrawal_to_heat")
     stops_lamp.connect()
 
-    monitors = {name: SpikeMonitor(groups[name], name=f"spikes_{name}")
-                for name in ("afferents", "neurons", "heat", "stimulator", "withdrawal")}
-    circuit.monitors = monitors
-    circuit.network.add(*groups.values(), volley, wdr_reflex, stops_lamp, *monitors.values())
+    # ---- values and initial state -----------------------------------------------------------
+    for (owner, variable), value in circuit.parameter_values().items():
+        setattr(groups[owner], variable, value)
+    heat.T_skin = params["heat.T_base"]
+    afferents.T_skin = linked_var(heat, "T_skin", index=np.zeros(len(afferents), dtype=int))
+    afferents.t_fire = 1e9 * second  # no volley pending
+    neurons.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(neurons), dtype=int))
+    neurons.v = "E_L + 2*mV*randn()"
+    neurons.I_bg = "mu_noise"
+    rvm_state.drive = params["rvm.state.mean"]
+    withdrawal.n_wdr = cell_sizes["wdr"]
+    stimulator.period = 1 * second
+
+    circuit.monitors = {name: SpikeMonitor(groups[name], name=f"spikes_{name}")
+                        for name in ("afferents", "neurons", "heat", "stimulator", "withdrawal")}
+    circuit.network.add(*groups.values(), volley, wdr_reflex, stops_lamp, *circuit.monitors.values())
     return circuit

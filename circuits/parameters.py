@@ -250,8 +250,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "dorsal_horn": {
         "lamina1_nk1r": _adex(
-            n=20, C=50, gL=2.5, EL=-62, VT=-48, dT=2, a=1, tau_w=100, b=20, Vr=-55, t_ref=2,
-            mu=0, sigma=10,
+            n=20, C=50, gL=2.5, EL=-62, VT=-48, dT=2, a=1, tau_w=100, b=250, Vr=-55, t_ref=2,
+            mu=0, sigma=30,
             source="Prescott & De Koninck 2002 J Physiol 539:817 (lamina I tonic cells) [T]; AdEx form",
             n_source="[T] ~5% of lamina I neurons project (Spike et al. 2003); scaled network",
         ),
@@ -327,8 +327,8 @@ DEFAULTS: dict[str, Any] = {
         "cutoff": P(10.0, "s", "tail-flick cut-off 10 s (targets section 7)", "ramp ends without withdrawal at this latency"),
     },
     "withdrawal": {
-        "tau_reflex": P(300.0, "ms", "[T] motor integration time of the withdrawal reflex", "time constant of the WDR population-rate estimate"),
-        "rate_threshold": P(20.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7)", "WDR population rate that triggers withdrawal"),
+        "tau_reflex": P(200.0, "ms", "[T] motor integration time of the withdrawal reflex", "time constant of the WDR population-rate estimate"),
+        "rate_threshold": P(60.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7)", "WDR population rate that triggers withdrawal"),
         "refractory": P(2.0, "s", "one withdrawal per stimulus", "dead time after a withdrawal"),
     },
 }
@@ -351,25 +351,25 @@ def _pathway(k, source, *, ampa=0.0, nmda=0.0, nk1=0.0, gaba=0.0, gly=0.0, delay
 MEDLOCK_P = "Medlock et al. 2022: connection probability 0.2"
 DEFAULTS["connections"] = {
     # primary afferents onto dorsal horn
-    "c_peptidergic_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, ampa=0.3, nmda=0.3, nk1=0.02, doc="peptidergic C (substance P) onto NK1R+ cells"),
+    "c_peptidergic_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, ampa=0.15, nmda=0.15, nk1=0.01, doc="peptidergic C (substance P) onto NK1R+ cells"),
     "c_peptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
     "c_nonpeptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
-    "c_peptidergic_to_wdr": _pathway(16, MEDLOCK_P, ampa=0.3, nmda=0.4, nk1=0.02, doc="Aguiar et al. 2010: C input and NK1 onto WDR"),
-    "adelta_to_lamina1_nk1r": _pathway(4, MEDLOCK_P, ampa=0.5, nmda=0.2),
-    "adelta_to_wdr": _pathway(4, "Aguiar et al. 2010: 20 A-delta synapses onto the WDR", ampa=0.5, nmda=0.2),
-    "abeta_to_wdr": _pathway(4, MEDLOCK_P, ampa=0.5, nmda=0.1),
+    "c_peptidergic_to_wdr": _pathway(16, MEDLOCK_P, ampa=0.24, nmda=0.32, nk1=0.016, doc="Aguiar et al. 2010: C input and NK1 onto WDR"),
+    "adelta_to_lamina1_nk1r": _pathway(4, MEDLOCK_P, ampa=0.25, nmda=0.1),
+    "adelta_to_wdr": _pathway(4, "Aguiar et al. 2010: 20 A-delta synapses onto the WDR", ampa=0.4, nmda=0.16),
+    "abeta_to_wdr": _pathway(4, MEDLOCK_P, ampa=0.4, nmda=0.08),
     "abeta_to_inhibitory_interneurons": _pathway(4, MEDLOCK_P, ampa=1.0, nmda=0.1, doc="gate control: A-beta drive of inhibition"),
     # local dorsal horn
-    "excitatory_interneurons_to_lamina1_nk1r": _pathway(32, MEDLOCK_P, ampa=0.3, nmda=0.2),
-    "excitatory_interneurons_to_wdr": _pathway(32, MEDLOCK_P, ampa=0.3, nmda=0.2),
+    "excitatory_interneurons_to_lamina1_nk1r": _pathway(32, MEDLOCK_P, ampa=0.15, nmda=0.1),
+    "excitatory_interneurons_to_wdr": _pathway(32, MEDLOCK_P, ampa=0.24, nmda=0.16),
     "inhibitory_interneurons_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_wdr": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     # ascending relay to the RVM
-    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004)", ampa=0.6, nmda=0.3, delay=50.0),
+    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004); NK1 receptors on RVM ON cells prolong their response (Budai et al. 2007 J Neurophysiol 97:1388)", ampa=1.2, nmda=0.3, nk1=0.01, delay=50.0),
     "wdr_to_on_cells": _pathway(10, "[T] deep dorsal horn relay to RVM", ampa=0.6, nmda=0.3, delay=50.0),
     # RVM
-    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.8),
+    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.3),
     "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=4.0),
     "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=0.3),
     # descending control via the dorsolateral funiculus

@@ -106,3 +106,17 @@ def mean_pairwise_correlation(spikes: Spikes, n: int, t0_s: float, t1_s: float, 
         return 0.0
     c = np.corrcoef(active)
     return float(c[np.triu_indices(len(active), 1)].mean())
+
+
+def peak_kernel_rate(spikes: Spikes, n: int, t0_s: float, t1_s: float, tau_s: float, dt_s: float = 0.005) -> float:
+    """Peak population rate (Hz per cell) in [t0_s, t1_s) estimated with an exponential kernel
+    of ``tau_s``: the estimate the withdrawal reflex integrates (``circuits.stimuli``)."""
+    start = t0_s - 5 * tau_s
+    edges = start + dt_s * np.arange(int(round((t1_s - start) / dt_s)) + 1)
+    counts, _ = np.histogram(spikes[0] / 1000.0, edges)
+    decay, estimate, peak = np.exp(-dt_s / tau_s), 0.0, 0.0
+    for k, count in enumerate(counts):
+        estimate = estimate * decay + count
+        if edges[k] >= t0_s:
+            peak = max(peak, estimate / (n * tau_s))
+    return float(peak)

@@ -12,6 +12,7 @@ class-averaged peri-withdrawal rate (``analysis.response_onset_lead``).
 from __future__ import annotations
 
 import numpy as np
+from brian2 import second
 
 from circuits import build_circuit
 
@@ -54,11 +55,10 @@ def run(context: RunContext) -> RunResult:
     return RunResult(spikes=spikes, population_sizes=sizes, readouts=readouts)
 
 
-def heat_trial_run_args(layer: FastLayer, knobs: dict) -> dict:
-    """Lamp settings, switches and the delay of the first trial for one run."""
-    from brian2 import second
-
-    args = layer.circuit.run_args_for(rvm_inactivated=knobs["rvm_inactivated"], dlf_lesion=knobs["dlf_lesion"])
+def heat_trial_run_args(layer: FastLayer, knobs: dict, params=None) -> dict:
+    """Model parameters, switches, lamp settings and the delay of the first trial for one run."""
+    args = layer.circuit.run_args_for(params, rvm_inactivated=knobs["rvm_inactivated"],
+                                      dlf_lesion=knobs["dlf_lesion"])
     args.update({
         ("heat", "trials_on"): 1.0,
         ("heat", "t_before"): knobs["t_before_s"] * second,
@@ -103,9 +103,10 @@ def heat_trial_readouts(spikes: dict, sizes: dict, knobs: dict, cutoff_s: float)
         for k in range(len(withdrawn)):
             leads_on.append(analysis.response_onset_lead(on_peri[k], peri_times, on_base[k].mean(), increase=True))
             leads_off.append(analysis.response_onset_lead(off_peri[k], peri_times, off_base[k].mean(), increase=False))
-        on_mean = on_peri.mean(axis=0)
+        on_mean, off_mean = on_peri.mean(axis=0), off_peri.mean(axis=0)
         after = peri_times > 0
-        elevated = on_mean[after] > on_base.mean() + 0.5 * (on_mean.max() - on_base.mean())
+        on_elevated = on_mean[after] > on_base.mean() + 5.0
+        off_paused = off_mean[after] < 0.5 * off_base.mean()
         readouts.update({
             "p_on_burst": Readout(float(burst.mean()), "1", "fraction of ON cell-trials with a burst at withdrawal"),
             "p_off_pause": Readout(float(pause[off_base > 0].mean()) if (off_base > 0).any() else float("nan"), "1",
@@ -116,10 +117,12 @@ def heat_trial_readouts(spikes: dict, sizes: dict, knobs: dict, cutoff_s: float)
                                          "median lead of the OFF pause onset before withdrawal"),
             "neutral_change": Readout(float(abs(neu_resp.mean() / max(neu_base.mean(), 1e-9) - 1)), "1",
                                       "relative change of NEUTRAL rate in [-1, +1] s around withdrawal"),
-            "on_response_duration_s": Readout(float(_first_false(elevated) * PERI_BIN_S), "s",
-                                              "time after withdrawal for which the mean ON rate stays above half its rise"),
+            "on_response_duration_s": Readout(float(_first_false(on_elevated) * PERI_BIN_S), "s",
+                                              "time after withdrawal until the mean ON rate is back within 5 Hz of baseline"),
+            "off_pause_duration_s": Readout(float(_first_false(off_paused) * PERI_BIN_S), "s",
+                                            "time after withdrawal until the mean OFF rate recovers half its baseline"),
             "peri_withdrawal_rate_on_hz": Readout(on_mean, "Hz", "mean ON rate, 50 ms bins from -3 s to +5 s"),
-            "peri_withdrawal_rate_off_hz": Readout(off_peri.mean(axis=0), "Hz", "mean OFF rate, 50 ms bins"),
+            "peri_withdrawal_rate_off_hz": Readout(off_mean, "Hz", "mean OFF rate, 50 ms bins"),
         })
 
     if knobs["spontaneous_s"] >= 10:
@@ -137,8 +140,8 @@ def heat_trial_readouts(spikes: dict, sizes: dict, knobs: dict, cutoff_s: float)
                 "mean pairwise correlation of OFF cells, 1 s bins"),
             "spontaneous_neutral_cv": Readout(float(neutral.std() / max(neutral.mean(), 1e-9)), "1",
                                               "coefficient of variation of the NEUTRAL rate, 1 s bins"),
-            "spontaneous_lamina1_hz": Readout(float(len(spikes["lamina1_nk1r"][0]) / sizes["lamina1_nk1r"] / t1), "Hz",
-                                              "ongoing rate of lamina I projection neurons"),
+            "spontaneous_lamina1_hz": Readout(float(analysis.cell_rates(spikes["lamina1_nk1r"], sizes["lamina1_nk1r"], 0.0, t1).mean()),
+                                              "Hz", "ongoing rate of lamina I projection neurons before the first trial"),
         })
     return readouts
 
