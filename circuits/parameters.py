@@ -277,7 +277,7 @@ DEFAULTS: dict[str, Any] = {
     "rvm": {
         "on_cells": _adex(
             n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=60, Vr=-55, t_ref=2,
-            mu=30, sigma=40, b_slow=3.0, tau_slow=8.0, state_gain=1.0,
+            mu=30, sigma=40, b_slow=1.0, tau_slow=8.0, state_gain=1.0,
             source=f"{NAUD} (bursting) [T]",
             n_source="[T] ON, OFF, NEUTRAL each ~1/4-1/2 of recorded RVM cells; ~1.5e4 RVM cells scaled 1:150",
         ),
@@ -295,7 +295,7 @@ DEFAULTS: dict[str, Any] = {
         ),
         "state": {
             "mean": P(0.0, "pA", "fitted: ON ongoing rate 0-10 Hz (targets section 1) [T]", "mean of the common slow drive of ON cells"),
-            "sigma": P(30.0, "pA", "fitted: ON/OFF alternation over 60 s (Heinricher et al. 1989)", "s.d. of the common slow drive"),
+            "sigma": P(45.0, "pA", "fitted: ON/OFF alternation over 60 s (Heinricher et al. 1989)", "s.d. of the common slow drive"),
             "tau": P(10.0, "s", "Heinricher et al. 1989: active and silent periods of seconds to minutes", "correlation time of the common slow drive"),
         },
         "fast_spiking_fraction": P(0.5, "1", "Zagon, Meng & Fields 1997 J Neurophysiol 78:2848: ON and OFF include FS and SS cells", "fraction of ON and OFF cells of the fast-spiking subtype"),
@@ -351,22 +351,22 @@ def _pathway(k, source, *, ampa=0.0, nmda=0.0, nk1=0.0, gaba=0.0, gly=0.0, delay
 MEDLOCK_P = "Medlock et al. 2022: connection probability 0.2"
 DEFAULTS["connections"] = {
     # primary afferents onto dorsal horn
-    "c_peptidergic_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, ampa=0.15, nmda=0.15, nk1=0.01, doc="peptidergic C (substance P) onto NK1R+ cells"),
+    "c_peptidergic_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, ampa=0.135, nmda=0.135, nk1=0.009, doc="peptidergic C (substance P) onto NK1R+ cells"),
     "c_peptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
     "c_nonpeptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
     "c_peptidergic_to_wdr": _pathway(16, MEDLOCK_P, ampa=0.24, nmda=0.32, nk1=0.016, doc="Aguiar et al. 2010: C input and NK1 onto WDR"),
-    "adelta_to_lamina1_nk1r": _pathway(4, MEDLOCK_P, ampa=0.25, nmda=0.1),
+    "adelta_to_lamina1_nk1r": _pathway(4, MEDLOCK_P, ampa=0.225, nmda=0.09),
     "adelta_to_wdr": _pathway(4, "Aguiar et al. 2010: 20 A-delta synapses onto the WDR", ampa=0.4, nmda=0.16),
     "abeta_to_wdr": _pathway(4, MEDLOCK_P, ampa=0.4, nmda=0.08),
     "abeta_to_inhibitory_interneurons": _pathway(4, MEDLOCK_P, ampa=1.0, nmda=0.1, doc="gate control: A-beta drive of inhibition"),
     # local dorsal horn
-    "excitatory_interneurons_to_lamina1_nk1r": _pathway(32, MEDLOCK_P, ampa=0.15, nmda=0.1),
+    "excitatory_interneurons_to_lamina1_nk1r": _pathway(32, MEDLOCK_P, ampa=0.135, nmda=0.09),
     "excitatory_interneurons_to_wdr": _pathway(32, MEDLOCK_P, ampa=0.24, nmda=0.16),
     "inhibitory_interneurons_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_wdr": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     # ascending relay to the RVM
-    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004); NK1 receptors on RVM ON cells prolong their response (Budai et al. 2007 J Neurophysiol 97:1388)", ampa=1.2, nmda=0.3, nk1=0.01, delay=50.0),
+    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004); NK1 receptors on RVM ON cells prolong their response (Budai et al. 2007 J Neurophysiol 97:1388)", ampa=2.4, nmda=0.3, nk1=0.03, delay=50.0),
     "wdr_to_on_cells": _pathway(10, "[T] deep dorsal horn relay to RVM", ampa=0.6, nmda=0.3, delay=50.0),
     # RVM
     "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.3),
@@ -374,7 +374,7 @@ DEFAULTS["connections"] = {
     "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=0.3),
     # descending control via the dorsolateral funiculus
     "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF", ampa=0.1, nmda=0.05, delay=20.0),
-    "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.1, nmda=0.05, delay=20.0),
+    "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.05, nmda=0.025, delay=20.0),
     "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission", gaba=0.5, delay=20.0),
     "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),
 }

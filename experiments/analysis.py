@@ -62,23 +62,19 @@ def heat_trials(trial_end_ms: np.ndarray, withdrawal_ms: np.ndarray, *, start_s:
     return trials
 
 
-def response_onset_lead(rate: np.ndarray, times: np.ndarray, baseline: float, *, increase: bool) -> float:
+def response_onset_lead(rate: np.ndarray, times: np.ndarray, baseline: np.ndarray, *, increase: bool) -> float:
     """Lead (s, positive before withdrawal at time 0) of a sustained rate change.
 
-    ``rate`` is a peri-withdrawal population rate sampled at ``times`` (s). The change starts at
-    the first bin from which the rate stays beyond the criterion up to time 0: above baseline
-    plus half the rise to the peak in [-1, +1] s (ON burst), or below half the baseline (OFF
-    pause). Returns NaN when the rate is not beyond the criterion at withdrawal.
+    ``rate`` is a peri-withdrawal population rate sampled at ``times`` (s); ``baseline`` the same
+    rate in the pre-stimulus period. The change starts at the first bin from which the rate
+    stays beyond the criterion up to withdrawal: above the baseline mean plus 4 s.d. (ON burst;
+    Leung & Mason 1998 counted responses beyond 4 s.d. of spontaneous fluctuations), or below
+    half the baseline mean (OFF pause). The change may start in the bin just after withdrawal
+    at the latest; NaN when it has not started by then.
     """
-    window = (times >= -1.0) & (times <= 1.0)
-    if increase:
-        criterion = baseline + 0.5 * (rate[window].max() - baseline)
-        beyond = rate > criterion
-    else:
-        beyond = rate < 0.5 * baseline
-    at_zero = np.searchsorted(times, 0.0, side="right") - 1
-    # allow the change to start in the bin just after withdrawal at the latest
-    last = min(at_zero + 1, len(times) - 1)
+    mean = float(np.mean(baseline))
+    beyond = rate > mean + 4 * float(np.std(baseline)) if increase else rate < 0.5 * mean
+    last = min(np.searchsorted(times, 0.0, side="right"), len(times) - 1)
     if not beyond[last]:
         return float("nan")
     first = last

@@ -3,8 +3,9 @@
 :class:`FastLayer` builds a :class:`circuits.Circuit` on the chosen Brian2 device and runs it
 for a fixed duration as often as asked, each time with new values of Brian2 variables
 (``run_args``). In ``standalone`` mode (C++ standalone) the network is generated and compiled
-once and each run is ``device.run(run_args=...)``; in ``runtime`` mode (Cython) the network is
-restored to its initial state and the values are assigned before each run. Both give the same
+once and each run is ``device.run(run_args=...)``; in ``runtime`` mode (Cython, or numpy where
+compiling would cost more than it saves) the network is restored to its initial state, the
+random generator re-seeded and the values assigned before each run. Both give the same
 statistics (tests/experiments/test_engine.py).
 
 Build folders live under ``<build_root>/<name>-<pid>`` so parallel processes never share one;
@@ -35,14 +36,15 @@ class FastLayer:
 
     def __init__(self, build: Callable[[], Circuit], duration_s: float, *, device: str = "standalone",
                  seed: int = 1, build_root: Path | str = ".build", name: str = "circuit",
-                 dt_ms: float = 0.1):
+                 dt_ms: float = 0.1, runtime_target: str = "cython"):
         if device not in ("standalone", "runtime"):
             raise ValueError(f"unknown device {device!r} (runtime or standalone)")
         self.device = device
         self.duration = duration_s * second
+        self.seed = seed
         build_root = Path(build_root).resolve()
         self.directory = build_root / f"{name}-{os.getpid()}"
-        _select_device(device, self.directory, build_root)
+        _select_device(device, self.directory, build_root, runtime_target)
         defaultclock.dt = dt_ms * ms
         brian2.seed(seed)
         np.random.seed(seed)
@@ -70,6 +72,7 @@ class FastLayer:
         else:
             if self.runs:
                 self.circuit.network.restore("initial")
+            brian2.seed(self.seed)  # restore() does not rewind the random number generator
             for key, value in run_args.items():
                 self._variable(key)[:] = value
             self.circuit.network.run(self.duration, namespace={})
@@ -95,7 +98,7 @@ class FastLayer:
         brian2.set_device("runtime")
 
 
-def _select_device(device: str, directory: Path, build_root: Path) -> None:
+def _select_device(device: str, directory: Path, build_root: Path, runtime_target: str) -> None:
     brian2.prefs.codegen.runtime.cython.cache_dir = str(build_root / "cython")
     brian2.device.reinit()
     if device == "standalone":
@@ -103,4 +106,4 @@ def _select_device(device: str, directory: Path, build_root: Path) -> None:
         brian2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
     else:
         brian2.set_device("runtime")
-        brian2.prefs.codegen.target = "cython"
+        brian2.prefs.codegen.target = runtime_target

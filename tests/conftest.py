@@ -23,3 +23,9 @@ def standins(monkeypatch, tmp_path):
     monkeypatch.delenv("OIH_TEST_PROTOCOLS", raising=False)
     monkeypatch.chdir(tmp_path)
     return standin_protocols
+
+
+@pytest.fixture(scope="session")
+def build_root(tmp_path_factory):
+    """A private folder for compiled networks (never shared with other test sessions)."""
+    return tmp_path_factory.mktemp("build")

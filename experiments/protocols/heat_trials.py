@@ -5,8 +5,9 @@ the lamp heats the skin in ``n_trials`` trials (tail flick; cut-off 10 s). Withd
 reflex read-out of lamina V WDR output and ends each ramp. Around each withdrawal the RVM cells
 are classified as in Fields et al. 1983 and Leung & Mason 1998: an ON burst is a rise to at
 least twice the pre-ramp rate and 5 Hz above it in [-1, +1] s around withdrawal; an OFF pause
-is a fall below half the pre-ramp rate in [-0.5, +0.5] s. Onset leads are measured on the
-class-averaged peri-withdrawal rate (``analysis.response_onset_lead``).
+is a fall below half the pre-ramp rate in [-0.5, +0.5] s. Onset leads are measured per trial
+on the class population rate in 50 ms bins (``analysis.response_onset_lead``: ON beyond 4 s.d.
+of the pre-ramp fluctuations, OFF below half the pre-ramp rate) and reported as medians.
 """
 
 from __future__ import annotations
@@ -82,27 +83,30 @@ def heat_trial_readouts(spikes: dict, sizes: dict, knobs: dict, cutoff_s: float)
     per_class = {}
     for cls in ("on_cells", "off_cells", "neutral_cells"):
         n = sizes[cls]
-        base_rates, resp_rates, pause_rates, peri = [], [], [], []
+        base_rates, resp_rates, pause_rates, peri, base_series = [], [], [], [], []
         for t in withdrawn:
+            base_series.append(analysis.population_rate(spikes[cls], n, t.onset_s - knobs["t_before_s"],
+                                                        t.onset_s, PERI_BIN_S))
             base_rates.append(analysis.cell_rates(spikes[cls], n, t.onset_s - knobs["t_before_s"], t.onset_s))
             resp_rates.append(analysis.cell_rates(spikes[cls], n, t.withdrawal_s - 1.0, t.withdrawal_s + 1.0))
             pause_rates.append(analysis.cell_rates(spikes[cls], n, t.withdrawal_s - 0.5, t.withdrawal_s + 0.5))
             peri.append(analysis.population_rate(spikes[cls], n, t.withdrawal_s - 3.0,
                                                  t.withdrawal_s + 5.0, PERI_BIN_S))
-        per_class[cls] = (np.array(base_rates), np.array(resp_rates), np.array(pause_rates), np.array(peri))
+        per_class[cls] = (np.array(base_rates), np.array(resp_rates), np.array(pause_rates), np.array(peri),
+                          np.array(base_series))
         rate = np.mean([b.mean() for b in base_rates]) if withdrawn else float("nan")
         readouts[f"rate_{cls.split('_')[0]}_hz"] = Readout(float(rate), "Hz", "mean pre-ramp rate of the class")
 
     if withdrawn:
-        on_base, on_resp, _, on_peri = per_class["on_cells"]
-        off_base, _, off_pause, off_peri = per_class["off_cells"]
-        neu_base, neu_resp, _, _ = per_class["neutral_cells"]
+        on_base, on_resp, _, on_peri, on_series = per_class["on_cells"]
+        off_base, _, off_pause, off_peri, off_series = per_class["off_cells"]
+        neu_base, neu_resp, _, _, _ = per_class["neutral_cells"]
         burst = (on_resp >= 2 * on_base) & (on_resp >= on_base + 5.0)
         pause = (off_base > 0) & (off_pause < 0.5 * off_base)
         leads_on, leads_off = [], []
         for k in range(len(withdrawn)):
-            leads_on.append(analysis.response_onset_lead(on_peri[k], peri_times, on_base[k].mean(), increase=True))
-            leads_off.append(analysis.response_onset_lead(off_peri[k], peri_times, off_base[k].mean(), increase=False))
+            leads_on.append(analysis.response_onset_lead(on_peri[k], peri_times, on_series[k], increase=True))
+            leads_off.append(analysis.response_onset_lead(off_peri[k], peri_times, off_series[k], increase=False))
         on_mean, off_mean = on_peri.mean(axis=0), off_peri.mean(axis=0)
         after = peri_times > 0
         on_elevated = on_mean[after] > on_base.mean() + 5.0

@@ -1,0 +1,67 @@
+"""Structure of the assembled circuit: scaling, in-degrees, reproducible wiring, switches."""
+
+import numpy as np
+import pytest
+
+from circuits import ParameterSet, build_circuit
+from circuits.circuit import RVM_POPULATIONS
+from circuits.parameters import DESCENDING_PATHWAYS
+from circuits.synapses import fixed_indegree
+
+
+def test_fixed_indegree_gives_every_target_k_distinct_sources():
+    """Down-scaling keeps in-degrees (van Albada et al. 2015): each target has k distinct inputs."""
+    sources, targets, k_eff = fixed_indegree(50, 30, 10, np.random.default_rng(0), autapses=False)
+    assert k_eff == 10
+    for j in range(30):
+        chosen = sources[targets == j]
+        assert len(chosen) == 10 and len(set(chosen)) == 10 and j not in chosen
+
+
+@pytest.fixture(scope="module")
+def circuits_at_two_scales():
+    import brian2
+    brian2.device.reinit()
+    brian2.set_device("runtime")
+    params = ParameterSet()
+    return params, build_circuit(params, scale=1.0, seed=3), build_circuit(params, scale=0.5, seed=3)
+
+
+def test_scaling_keeps_the_input_each_cell_receives(circuits_at_two_scales):
+    """Halving the network halves populations but keeps in-degree times conductance per cell."""
+    params, full, half = circuits_at_two_scales
+    assert half.size("on_cells") == round(full.size("on_cells") / 2)
+    for circuit in (full, half):
+        values = circuit.parameter_values()
+        for name, (owner, start, stop, k_eff) in circuit.pathways.items():
+            post_count = stop - start
+            per_cell = values[(owner, "w_ampa")][start:stop].sum() / (post_count / k_eff)
+            expected = params[f"connections.{name}.k"] * params[f"connections.{name}.w_ampa"]
+            assert float(per_cell / expected) == pytest.approx(1.0) if float(expected) else float(per_cell) == 0
+
+
+def test_same_seed_same_wiring():
+    """Connectivity is drawn from the seed alone."""
+    import brian2
+    brian2.device.reinit()
+    brian2.set_device("runtime")
+    a = build_circuit(ParameterSet(), scale=0.25, seed=7)
+    b = build_circuit(ParameterSet(), scale=0.25, seed=7)
+    c = build_circuit(ParameterSet(), scale=0.25, seed=8)
+    ia, ib, ic = (np.asarray(x.groups["central_synapses"].i[:]) for x in (a, b, c))
+    assert np.array_equal(ia, ib) and not np.array_equal(ia, ic)
+
+
+def test_switches_silence_the_rvm_and_cut_the_dlf(circuits_at_two_scales):
+    """Lidocaine removes spike initiation in every RVM cell only; a DLF lesion zeroes exactly the
+    descending pathways (Kaplan & Fields 1991; Vanderah et al. 2001)."""
+    _, circuit, _ = circuits_at_two_scales
+    values = circuit.parameter_values(rvm_inactivated=True, dlf_lesion=True)
+    na = values[("neurons", "na_available")]
+    rvm = np.concatenate([circuit.indices(p) for p in RVM_POPULATIONS])
+    assert np.all(na[rvm] == 0) and np.all(np.delete(na, rvm) == 1)
+    for name, (owner, start, stop, _) in circuit.pathways.items():
+        intact = values[(owner, "intact")][start:stop]
+        assert np.all(intact == (0.0 if name in DESCENDING_PATHWAYS else 1.0)), name
+    assert set(DESCENDING_PATHWAYS) == {"on_cells_to_wdr", "on_cells_to_lamina1_nk1r", "off_cells_to_wdr",
+                                        "off_cells_to_lamina1_nk1r"}
