@@ -11,7 +11,7 @@ RESULTS ?= results
 SCALE  ?= 0.5
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast list clean distclean
+.PHONY: help venv demo test test-fast docs list clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ test: $(VENV)/.installed  ## run the whole test suite (science and software)
 
 test-fast: $(VENV)/.installed  ## run the tests that build no network (seconds)
 	$(PY) -m pytest -q -m "not slow"
+
+docs: $(VENV)/.installed  ## regenerate docs/model.md from the parameter source and equations
+	$(PY) -m experiments docs
 
 list: $(VENV)/.installed  ## list the protocols
 	$(PY) -m experiments list

@@ -8,6 +8,7 @@ Where each mechanism lives:
 - ``afferents``: A-beta, A-delta and C fibres driven by heat, force and electrical pulses
 - ``stimuli``: heat lamp trials, electrical stimulator, withdrawal reflex read-out
 - ``circuit``: populations, wiring and the assembled Brian2 network (``build_circuit``)
+- ``pharmacokinetics``: drug schedules, rat and human PK, mu-opioid receptor occupancy (slow layer)
 
 This package never reads or writes files; ``experiments`` runs it.
 """
