@@ -366,8 +366,8 @@ DEFAULTS["connections"] = {
     "inhibitory_interneurons_to_wdr": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     # ascending relay to the RVM
-    "lamina1_nk1r_to_on_cells": _pathway(10, "[T] lamina I relay to RVM via parabrachial/PAG (Fields 2004); NK1 receptors on RVM ON cells prolong their response (Budai et al. 2007 J Neurophysiol 97:1388)", ampa=2.4, nmda=0.3, nk1=0.03, delay=50.0),
-    "wdr_to_on_cells": _pathway(10, "[T] deep dorsal horn relay to RVM", ampa=0.6, nmda=0.3, delay=50.0),
+    "lamina1_nk1r_to_on_cells": _pathway(3, "[T] sparse lamina I relay to RVM via parabrachial/PAG (Fields 2004); NK1 receptors on RVM ON cells prolong their response (Budai et al. 2007 J Neurophysiol 97:1388)", ampa=8.0, nmda=1.0, nk1=0.1, delay=50.0),
+    "wdr_to_on_cells": _pathway(3, "[T] sparse deep dorsal horn relay to RVM", ampa=2.0, nmda=1.0, delay=50.0),
     # RVM
     "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.3),
     "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=4.0),
