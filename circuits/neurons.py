@@ -26,10 +26,17 @@ import numpy as np
 
 MG_BLOCK = "1 / (1 + mg / mg_K0 * exp(-mg_slope * v))"
 
-#: NMDA gating: dual exponential conductance (Aguiar et al. 2010 time constants).
+#: NMDA gating: dual exponential conductance (Aguiar et al. 2010 time constants) and the
+#: constants of its Mg2+ block and reversal, shared by every neuron and the voltage clamp.
 NMDA_GATING = """
 dg_nmda/dt = (x_nmda - g_nmda) / tau_nmda_decay : siemens
 dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
+mg : mmolar (shared)
+mg_K0 : mmolar (shared, constant)
+mg_slope : 1/volt (shared, constant)
+E_exc : volt (shared, constant)
+tau_nmda_rise : second (shared, constant)
+tau_nmda_decay : second (shared, constant)
 """
 
 NEURON_EQUATIONS = NMDA_GATING + f"""
@@ -67,16 +74,10 @@ state_gain : 1 (constant)
 rvm_state : amp (linked)
 g_girk : siemens
 population : integer (constant)
-mg : mmolar (shared)
-mg_K0 : mmolar (shared, constant)
-mg_slope : 1/volt (shared, constant)
-E_exc : volt (shared, constant)
 E_gaba : volt (shared, constant)
 E_gly : volt (shared, constant)
 E_K : volt (shared, constant)
 tau_ampa : second (shared, constant)
-tau_nmda_rise : second (shared, constant)
-tau_nmda_decay : second (shared, constant)
 tau_nk1_rise : second (shared, constant)
 tau_nk1_decay : second (shared, constant)
 tau_gaba : second (shared, constant)

@@ -29,12 +29,6 @@ CLAMP_EQUATIONS = neurons.NMDA_GATING + f"""
 I_nmda = g_nmda * mg_block * (E_exc - v) : amp
 mg_block = {neurons.MG_BLOCK} : 1
 v : volt (constant)
-mg : mmolar (shared)
-mg_K0 : mmolar (shared, constant)
-mg_slope : 1/volt (shared, constant)
-E_exc : volt (shared, constant)
-tau_nmda_rise : second (shared, constant)
-tau_nmda_decay : second (shared, constant)
 """
 
 

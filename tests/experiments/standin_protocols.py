@@ -19,28 +19,6 @@ from types import SimpleNamespace
 import numpy as np
 from brian2 import ms
 
-try:
-    import experiments.protocols  # noqa: F401
-except Exception:  # pragma: no cover - TEMPORARY: the real protocol modules do not import yet
-    # Stand in for the registry so ``experiments.protocols.base`` is importable; remove once
-    # nmda_clamp, heat_trials and mechanical import.
-    import importlib
-    import sys
-    import types
-    from pathlib import Path
-
-    import experiments
-
-    _stub = types.ModuleType("experiments.protocols")
-    _stub.__path__ = [str(Path(experiments.__file__).parent / "protocols")]
-    _stub.__package__ = "experiments.protocols"
-    sys.modules["experiments.protocols"] = _stub
-    experiments.protocols = _stub
-    _base = importlib.import_module("experiments.protocols.base")
-    _stub.PROTOCOLS = {}
-    for _name in ("Knob", "Readout", "RunContext", "RunResult", "TimeSeries"):
-        setattr(_stub, _name, getattr(_base, _name))
-
 from experiments.protocols.base import Knob, Readout, RunContext, RunResult, TimeSeries
 
 #: knobs of every kind the config layer checks
