@@ -45,8 +45,6 @@ CELL_POPULATIONS = {
     "neutral_cells": "rvm.neutral_cells",
 }
 RVM_POPULATIONS = ("on_cells", "off_cells", "neutral_cells")
-#: Populations whose spikes a run records (SONATA population names).
-RECORDED_POPULATIONS = AFFERENT_POPULATIONS + tuple(CELL_POPULATIONS) + ("heat_trials", "withdrawal", "stimulator")
 
 
 def scaled_size(n: int, scale: float) -> int:
@@ -83,7 +81,8 @@ class Circuit:
 
     def parameter_values(self, params: ParameterSet | None = None, *, rvm_inactivated: bool = False,
                          dlf_lesion: bool = False, release: dict | None = None) -> dict:
-        """Every run-time value the parameters set: ``{(object name, variable): value}``.
+        """Every run-time value the parameters set: ``{(object name, variable): value}``, the
+        ``run_args`` of a re-run (protocols add their stimulus settings).
 
         This is how parameters reach the network, at build time and for each re-run
         (``run_args``): everything but population sizes, in-degrees and the random draws of
@@ -157,11 +156,6 @@ class Circuit:
             if dlf_lesion and name in DESCENDING_PATHWAYS:
                 values[(owner, "intact")][start:stop] = 0.0
         return values
-
-    def run_args_for(self, params: ParameterSet | None = None, **switches) -> dict:
-        """``run_args`` for one run: every parameter value plus the switches of
-        :meth:`parameter_values`; protocols add their stimulus settings."""
-        return self.parameter_values(params, **switches)
 
 
 #: Synaptic constants shared by all cells (``synapses`` section of the parameters).

@@ -58,7 +58,7 @@ def run(context: RunContext) -> RunResult:
 
 def heat_trial_run_args(layer: FastLayer, knobs: dict, params=None) -> dict:
     """Model parameters, switches, lamp settings and the delay of the first trial for one run."""
-    args = layer.circuit.run_args_for(params, rvm_inactivated=knobs["rvm_inactivated"],
+    args = layer.circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"],
                                       dlf_lesion=knobs["dlf_lesion"])
     args.update({
         ("heat", "trials_on"): 1.0,

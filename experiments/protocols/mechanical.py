@@ -48,7 +48,7 @@ def run(context: RunContext) -> RunResult:
                       name=NAME, dt_ms=context.dt_ms)
     try:
         context.progress(0.2, "network built; simulating")
-        spikes = layer.run(layer.circuit.run_args_for(
+        spikes = layer.run(layer.circuit.parameter_values(
             params, rvm_inactivated=knobs["rvm_inactivated"], dlf_lesion=knobs["dlf_lesion"]))
         context.progress(1.0, "simulated")
         sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}

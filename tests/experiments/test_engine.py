@@ -24,7 +24,7 @@ def layer_for(device, build_root, duration_s, name):
 def runs(device, build_root, duration_s, n_runs):
     layer = layer_for(device, build_root, duration_s, f"engine_{device}_{n_runs}")
     try:
-        return [layer.run(layer.circuit.run_args_for()) for _ in range(n_runs)], \
+        return [layer.run(layer.circuit.parameter_values()) for _ in range(n_runs)], \
             {p: layer.circuit.size(p) for p in COMPARED}
     finally:
         layer.close()
