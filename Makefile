@@ -11,7 +11,7 @@ RESULTS ?= results
 SCALE  ?= 0.5
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast docs list clean distclean
+.PHONY: help venv demo test test-fast docs list sweep figures clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,8 +37,15 @@ test-fast: $(VENV)/.installed  ## run the tests that build no network (seconds)
 docs: $(VENV)/.installed  ## regenerate docs/model.md from the parameter source and equations
 	$(PY) -m experiments docs
 
+figures: $(VENV)/.installed  ## figures in results/figures/ from HDF5 results, simulating missing ones (QUICK=1: small scale)
+	$(PY) -m experiments figures --run-missing $(if $(QUICK),--quick --results $(RESULTS)/quick,--results $(RESULTS))
+
 list: $(VENV)/.installed  ## list the protocols
 	$(PY) -m experiments list
+
+sweep: $(VENV)/.installed  ## run a sweep: make sweep SPEC=file.toml [BACKEND=slurm] [OUT=dir] (docs/hpc.md)
+	@test -n "$(SPEC)" || { echo "error: name the spec: make sweep SPEC=file.toml" >&2; exit 2; }
+	$(PY) -m experiments sweep $(SPEC) $(if $(BACKEND),--backend $(BACKEND)) $(if $(OUT),--out $(OUT))
 
 clean:  ## remove compiled builds (.build/), keep results
 	rm -rf .build

@@ -29,7 +29,9 @@ from brian2 import (
 from . import afferents as aff
 from . import neurons as nrn
 from . import stimuli as stim
+from . import modulation as mod
 from . import synapses as syn
+from .modulation import Modulation
 from .parameters import DESCENDING_PATHWAYS, ParameterSet, parse_unit
 
 #: Afferent classes, in index order of the ``afferents`` group.
@@ -45,6 +47,13 @@ CELL_POPULATIONS = {
     "neutral_cells": "rvm.neutral_cells",
 }
 RVM_POPULATIONS = ("on_cells", "off_cells", "neutral_cells")
+SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons", "inhibitory_interneurons")
+#: Dorsal horn cells with postsynaptic mu-opioid receptors ([T] Kemp et al. 1996; Drdla et al. 2009)
+MOR_SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons")
+C_FIBRE_POPULATIONS = ("c_peptidergic", "c_nonpeptidergic")
+#: The plastic pathway: LTP at C-fibre synapses on NK1R+ lamina I neurons only (Ikeda et al.
+#: 2003 Science 299:1237).
+PLASTIC_PATHWAY = "c_peptidergic_to_lamina1_nk1r"
 
 
 def scaled_size(n: int, scale: float) -> int:
@@ -80,7 +89,7 @@ class Circuit:
         return np.arange(start, stop)
 
     def parameter_values(self, params: ParameterSet | None = None, *, rvm_inactivated: bool = False,
-                         dlf_lesion: bool = False, release: dict | None = None) -> dict:
+                         dlf_lesion: bool = False, modulation: Modulation | None = None) -> dict:
         """Every run-time value the parameters set: ``{(object name, variable): value}``, the
         ``run_args`` of a re-run (protocols add their stimulus settings).
 
@@ -88,10 +97,11 @@ class Circuit:
         (``run_args``): everything but population sizes, in-degrees and the random draws of
         the build (connectivity, cell subtypes, heat thresholds) can change without a rebuild.
         ``rvm_inactivated`` applies lidocaine in the RVM (no Na+-dependent spikes),
-        ``dlf_lesion`` cuts the descending pathways, ``release`` maps a pathway name to its
-        presynaptic release factor.
+        ``dlf_lesion`` cuts the descending pathways, ``modulation`` is the drug and slow-layer
+        state (``circuits.modulation``; drug-free and naive by default).
         """
         params = params or self.params
+        modulation = modulation or Modulation()
         values = {}
         # afferent fibres
         n_aff = len(self.groups["afferents"])
@@ -107,12 +117,7 @@ class Circuit:
         # central cells
         n_cells = len(self.groups["neurons"])
         for key in nrn.INTRINSIC:
-            unit = parse_unit(params.param(f"rvm.on_cells.{key}").unit)
-            values[("neurons", key)] = np.zeros(n_cells) * unit
-        for population, section in CELL_POPULATIONS.items():
-            _, start, stop = self.populations[population]
-            for key in nrn.INTRINSIC:
-                values[("neurons", key)][start:stop] = params[f"{section}.{key}"]
+            values[("neurons", key)] = self.parameter_array(params, key)
         values[("neurons", "C_m")] = values[("neurons", "C_m")] * np.where(
             self.fast_spiking, params["rvm.fast_spiking_capacitance_factor"], 1.0)
         values[("neurons", "na_available")] = np.ones(n_cells)
@@ -127,6 +132,13 @@ class Circuit:
             synaptic["tau_nmda_rise"], synaptic["tau_nmda_decay"])
         values[("neurons", "nk1_norm")] = nrn.dual_exponential_peak_factor(
             synaptic["tau_nk1_rise"], synaptic["tau_nk1_decay"])
+        values[("neurons", "nmda_ext_norm")] = nrn.dual_exponential_peak_factor(
+            synaptic["tau_nmda_ext_rise"], synaptic["tau_nmda_ext_decay"])
+        for key, value in params.section("calcium").items():
+            values[("neurons", key)] = value
+        values.update(self._modulation_values(params, modulation))
+        values[("neurons", "mu_noise")][self.indices("on_cells")] += (
+            params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0))
         # stimuli, RVM state and the reflex
         for key in ("cutoff", "ramp_rate", "T_base", "T_max", "tau_cool"):
             values[("heat", key)] = params[f"heat.{key}"]
@@ -134,33 +146,87 @@ class Circuit:
             values[("rvm_state", key)] = params[f"rvm.state.{key}"]
         for key in ("tau_reflex", "rate_threshold"):
             values[("withdrawal", key)] = params[f"withdrawal.{key}"]
-        values.update(self._synaptic_values(params, dlf_lesion=dlf_lesion, release=release or {}))
+        values.update(self._synaptic_values(params, dlf_lesion=dlf_lesion, modulation=modulation))
         return values
 
-    def _synaptic_values(self, params: ParameterSet, *, dlf_lesion: bool, release: dict) -> dict:
+    def parameter_array(self, params: ParameterSet, key: str):
+        """Per-cell values of the intrinsic parameter ``key`` (each population's own value)."""
+        values = np.zeros(len(self.groups["neurons"])) * parse_unit(params.param(f"rvm.on_cells.{key}").unit)
+        for population, section in CELL_POPULATIONS.items():
+            _, start, stop = self.populations[population]
+            values[start:stop] = params[f"{section}.{key}"]
+        return values
+
+    def _modulation_values(self, params: ParameterSet, modulation: Modulation) -> dict:
+        """Per-cell values set by drugs and the slow layer (see ``circuits.modulation``)."""
+        n_cells = len(self.groups["neurons"])
+        actions = params.section("opioid_actions")
+        girk = np.zeros(n_cells) * siemens
+        girk[self.indices("on_cells")] = actions["girk_on_cells"] * modulation.mor_rvm
+        spillover, tonic = np.zeros(n_cells), np.zeros(n_cells) * siemens
+        base_spillover, base_tonic = mod.clearance_values(params, 1.0)
+        spillover[:], tonic[:] = base_spillover, base_tonic
+        spinal_spillover, spinal_tonic = mod.clearance_values(params, modulation.transporter_capacity)
+        for population in SPINAL_POPULATIONS:
+            cells = self.indices(population)
+            spillover[cells], tonic[cells] = spinal_spillover, spinal_tonic
+            if population in MOR_SPINAL_POPULATIONS:
+                girk[cells] = actions["girk_dorsal_horn"] * modulation.mor_spinal
+        rebound = np.zeros(n_cells)
+        rebound[self.indices(PLASTIC_PATHWAY.split("_to_")[1])] = modulation.rebound
+        blocked = mod.blocked_at_rest(params, modulation.blocker, modulation.blocker_uM,
+                                      self.parameter_array(params, "E_L"))
+        values = {("neurons", "g_girk"): girk, ("neurons", "spillover"): spillover,
+                  ("neurons", "g_nmda_tonic"): tonic, ("neurons", "rebound"): rebound,
+                  ("neurons", "blocked_syn"): blocked, ("neurons", "blocked_ext"): blocked.copy()}
+        for key, value in mod.blocker_values(params, modulation.blocker, modulation.blocker_uM).items():
+            values[("neurons", key)] = value
+        return values
+
+    def _synaptic_values(self, params: ParameterSet, *, dlf_lesion: bool, modulation: Modulation) -> dict:
         """Per-synapse conductances, release and ``intact``; pathways with fewer partners than
         their in-degree (small scales) get conductances scaled by k / k_effective so each cell
         keeps its mean input."""
         values = {}
         for owner in ("afferent_synapses", "central_synapses"):
             n = len(self.groups[owner])
-            values[(owner, "release")] = np.ones(n)
-            values[(owner, "intact")] = np.ones(n)
+            for key in ("release", "intact"):
+                values[(owner, key)] = np.ones(n)
+            for key in ("plastic", "ltp_early", "ltp_late"):
+                values[(owner, key)] = np.zeros(n)
             for channel in syn.CHANNELS:
                 values[(owner, f"w_{channel}")] = np.zeros(n) * siemens
+            plasticity = params.section("plasticity")
+            values[(owner, "eta_ltp")] = plasticity["eta"]
+            for key in ("ltp_max", "theta_p", "theta_d"):
+                values[(owner, key)] = plasticity[key]
+        release = mod.opioid_release(params, modulation)
         for name, (owner, start, stop, k_eff) in self.pathways.items():
             compensation = int(params[f"connections.{name}.k"]) / k_eff
             for channel in syn.CHANNELS:
                 values[(owner, f"w_{channel}")][start:stop] = params[f"connections.{name}.w_{channel}"] * compensation
-            values[(owner, "release")][start:stop] = release.get(name, 1.0)
+            if name.split("_to_")[0] in C_FIBRE_POPULATIONS:
+                values[(owner, "release")][start:stop] = release["c_fibre"]
+            elif name == "on_cells_to_off_cells":
+                values[(owner, "release")][start:stop] = release["gaba_on_off"]
             if dlf_lesion and name in DESCENDING_PATHWAYS:
                 values[(owner, "intact")][start:stop] = 0.0
+        owner, start, stop, _ = self.pathways[PLASTIC_PATHWAY]
+        values[(owner, "plastic")][start:stop] = 1.0
+        values[(owner, "ltp_early")][start:stop] = modulation.ltp_early
+        values[(owner, "ltp_late")][start:stop] = modulation.ltp_late
         return values
+
+    def plastic_synapses(self) -> tuple[str, int, int]:
+        """(synapses object name, first, stop) of the plastic C-fibre synapses."""
+        owner, start, stop, _ = self.pathways[PLASTIC_PATHWAY]
+        return owner, start, stop
 
 
 #: Synaptic constants shared by all cells (``synapses`` section of the parameters).
 SYNAPTIC_CONSTANTS = ("mg_K0", "mg_slope", "E_exc", "E_gaba", "E_gly", "E_K", "tau_ampa", "tau_nmda_rise",
-                      "tau_nmda_decay", "tau_nk1_rise", "tau_nk1_decay", "tau_gaba", "tau_gly", "tau_background")
+                      "tau_nmda_decay", "tau_nk1_rise", "tau_nk1_decay", "tau_gaba", "tau_gly", "tau_background",
+                      "tau_nmda_ext_rise", "tau_nmda_ext_decay", "g_nmda_pool")
 
 
 def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
@@ -264,6 +330,7 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     neurons.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(neurons), dtype=int))
     neurons.v = "E_L + 2*mV*randn()"
     neurons.I_bg = "mu_noise"
+    neurons.ca = params["calcium.ca_rest"]
     rvm_state.drive = params["rvm.state.mean"]
     withdrawal.n_wdr = cell_sizes["wdr"]
     stimulator.period = 1 * second

@@ -26,30 +26,84 @@ import numpy as np
 
 MG_BLOCK = "1 / (1 + mg / mg_K0 * exp(-mg_slope * v))"
 
-#: NMDA gating: dual exponential conductance (Aguiar et al. 2010 time constants) and the
-#: constants of its Mg2+ block and reversal, shared by every neuron and the voltage clamp.
-NMDA_GATING = """
+#: NMDA channels: constants of the Mg2+ block and reversal, the synaptic and extrasynaptic
+#: conductances, and an open-channel blocker with trapping (ketamine, MK-801, memantine), shared
+#: by every neuron and the voltage clamp (``experiments.protocols.nmda_clamp``).
+#:
+#: - synaptic NMDA: dual exponential (Aguiar et al. 2010 time constants);
+#: - extrasynaptic NMDA (GluN2B-like, slow): glutamate that escapes the transporters (spillover,
+#:   a fraction ``spillover`` of each synaptic NMDA event) plus ambient glutamate (``g_nmda_tonic``);
+#:   both grow when transporter capacity falls (Nie & Weng 2009 J Neurophysiol 101:2041);
+#: - the blocker binds only open channels, at a rate that grows with hyperpolarisation and falls
+#:   where Mg2+ occupies the pore, and it unbinds only from open channels: a blocked channel that
+#:   closes keeps the drug (trapping; Orser et al. 1997 Anesthesiology 86:903; MacDonald et al.
+#:   1991 J Physiol 432:483). ``blocked_syn`` and ``blocked_ext`` are the blocked fractions of
+#:   the synaptic and extrasynaptic receptors; each pool's open fraction is its conductance over
+#:   the pool's full conductance. Tonically active extrasynaptic receptors therefore equilibrate
+#:   with the drug faster than phasically activated synaptic ones (use dependence).
+NMDA_GATING = f"""
 dg_nmda/dt = (x_nmda - g_nmda) / tau_nmda_decay : siemens
 dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
+dg_nmda_ext/dt = (x_nmda_ext - g_nmda_ext) / tau_nmda_ext_decay : siemens
+dx_nmda_ext/dt = -x_nmda_ext / tau_nmda_ext_rise : siemens
+dblocked_syn/dt = open_syn * (k_block * blocker * (1 - blocked_syn) - blocker_koff * blocked_syn) : 1
+dblocked_ext/dt = open_ext * (k_block * blocker * (1 - blocked_ext) - blocker_koff * blocked_ext) : 1
+open_syn = clip(g_nmda / g_nmda_pool, 0, 1) : 1
+open_ext = clip((g_nmda_ext + g_nmda_tonic) / g_nmda_pool, 0, 1) : 1
+k_block = (blocker_kon * exp(-(v - blocker_v_ref) / blocker_v_efold)
+           * (1 - blocker_mg_competition * (1 - mg_block))) : 1/mmolar/second
+mg_block = {MG_BLOCK} : 1
+g_nmda_open = g_nmda * (1 - blocked_syn) + (g_nmda_ext + g_nmda_tonic) * (1 - blocked_ext) : siemens
+I_nmda = g_nmda_open * mg_block * (E_exc - v) : amp
+g_nmda_tonic : siemens
+spillover : 1
 mg : mmolar (shared)
 mg_K0 : mmolar (shared, constant)
 mg_slope : 1/volt (shared, constant)
 E_exc : volt (shared, constant)
 tau_nmda_rise : second (shared, constant)
 tau_nmda_decay : second (shared, constant)
+tau_nmda_ext_rise : second (shared, constant)
+tau_nmda_ext_decay : second (shared, constant)
+g_nmda_pool : siemens (shared, constant)
+nmda_ext_norm : 1 (shared, constant)
+blocker : mmolar (shared)
+blocker_kon : 1/mmolar/second (shared)
+blocker_koff : 1/second (shared)
+blocker_v_ref : volt (shared, constant)
+blocker_v_efold : volt (shared)
+blocker_mg_competition : 1 (shared)
 """
 
-NEURON_EQUATIONS = NMDA_GATING + f"""
+#: Postsynaptic calcium and the Ca2+-activated non-selective cation (CAN) current.
+#: NMDA channels carry part of their current as Ca2+ (a withdrawal rebound of MOR signalling
+#: amplifies that entry: Drdla et al. 2009 Science 325:207) and each spike admits Ca2+ through
+#: L-type channels; Ca2+ opens the CAN current that gives WDR neurons their plateau potentials
+#: and wind-up (Aguiar et al. 2010 J Neurophysiol 104:1155; Morisset & Nagy 1999).
+CALCIUM = """
+dca/dt = (nmda_ca_gain * (1 + rebound_ca_gain * rebound) * clip(I_nmda, 0 * amp, 1 * amp)
+          - (ca - ca_rest) / tau_ca) : mmolar
+I_can = g_can * (ca / K_can)**n_can / (1 + (ca / K_can)**n_can) * (E_exc - v) : amp
+g_can : siemens (constant)
+rebound : 1
+ca_spike : mmolar (constant)
+nmda_ca_gain : mmolar/amp/second (shared, constant)
+rebound_ca_gain : 1 (shared)
+ca_rest : mmolar (shared, constant)
+tau_ca : second (constant)
+K_can : mmolar (shared, constant)
+n_can : 1 (shared, constant)
+"""
+
+NEURON_EQUATIONS = NMDA_GATING + CALCIUM + """
 dv/dt = (g_L * (E_L - v) + na_available * g_L * Delta_T * exp((v - V_T) / Delta_T)
          + I_syn - w - w_slow + I_bg + state_gain * rvm_state) / C_m : volt (unless refractory)
 dw/dt = (a * (v - E_L) - w) / tau_w : amp
 dw_slow/dt = -w_slow / tau_slow : amp
 dI_bg/dt = (mu_noise - I_bg) / tau_background + sigma_noise * sqrt(2 / tau_background) * xi : amp
 I_ampa = g_ampa * (E_exc - v) : amp
-I_nmda = g_nmda * mg_block * (E_exc - v) : amp
 I_syn = I_ampa + I_nmda + g_nk1 * (E_exc - v) + g_gaba * (E_gaba - v) + g_gly * (E_gly - v)
-        + g_girk * (E_K - v) : amp
-mg_block = {MG_BLOCK} : 1
+        + g_girk * (E_K - v) + I_can : amp
 dg_ampa/dt = -g_ampa / tau_ampa : siemens
 dg_nk1/dt = (x_nk1 - g_nk1) / tau_nk1_decay : siemens
 dx_nk1/dt = -x_nk1 / tau_nk1_rise : siemens
@@ -90,11 +144,11 @@ nk1_norm : 1 (shared, constant)
 #: Spike when the exponential upswing passes V_T + 5 Delta_T (Naud et al. 2008); lidocaine-blocked
 #: cells (na_available = 0) cannot fire.
 THRESHOLD = "na_available > 0.5 and v > V_T + 5 * Delta_T"
-RESET = "v = V_reset; w += b; w_slow += b_slow"
+RESET = "v = V_reset; w += b; w_slow += b_slow; ca += ca_spike"
 
 #: Names of the per-neuron intrinsic parameters set from each population's parameter section.
 INTRINSIC = ("C_m", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_reset", "t_ref",
-             "b_slow", "tau_slow", "mu_noise", "sigma_noise", "state_gain")
+             "b_slow", "tau_slow", "mu_noise", "sigma_noise", "state_gain", "g_can", "ca_spike", "tau_ca")
 
 
 def dual_exponential_peak_factor(tau_rise, tau_decay):

@@ -165,7 +165,7 @@ NAUD = "AdEx firing pattern of Naud, Marcille, Clopath & Gerstner 2008 Biol Cybe
 
 def _adex(
     *, n, C, gL, EL, VT, dT, a, tau_w, b, Vr, t_ref, mu, sigma,
-    b_slow=0.0, tau_slow=10.0, state_gain=0.0, source, n_source,
+    b_slow=0.0, tau_slow=10.0, state_gain=0.0, g_can=0.0, ca_spike=0.0, tau_ca=500.0, source, n_source,
 ) -> dict[str, Param]:
     """Parameters of one AdEx population (Brette & Gerstner 2005 J Neurophysiol 94:3637)."""
     return {
@@ -190,6 +190,12 @@ def _adex(
                       "time constant of the slow adaptation current"),
         "state_gain": P(state_gain, "1", "Heinricher et al. 1989: ON cells cycle in phase with each other",
                         "weight of the common slow RVM state drive"),
+        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py)" if g_can else "no CAN current in this cell class",
+                   "maximal Ca2+-activated non-selective cation (CAN) conductance"),
+        "tau_ca": P(tau_ca, "ms", "fitted: wind-up at 0.5 and 1 Hz (Dickenson & Sullivan 1987; tests/experiments/test_windup.py): a Ca2+-dependent signal lasting tens of seconds" if tau_ca > 1000 else "[T] clearance of NMDA-driven dendritic Ca2+ within ~0.5 s (Shouval et al. 2002 calcium control model)",
+                    "decay time constant of intracellular Ca2+"),
+        "ca_spike": P(ca_spike, "uM", "[T] L-type Ca2+ entry per action potential (Aguiar et al. 2010)" if ca_spike else "spike-evoked Ca2+ entry not modelled in this cell class",
+                      "rise of intracellular Ca2+ per spike"),
     }
 
 
@@ -257,7 +263,7 @@ DEFAULTS: dict[str, Any] = {
         ),
         "wdr": _adex(
             n=20, C=100, gL=5, EL=-65, VT=-50, dT=2, a=2, tau_w=150, b=15, Vr=-55, t_ref=2,
-            mu=0, sigma=15,
+            mu=0, sigma=15, g_can=3.0, tau_ca=40000.0,
             source="Aguiar et al. 2010 WDR neuron (input resistance ~200 MOhm) [T]; AdEx form",
             n_source="scaled network; matches Medlock 2022 projection count order",
         ),
@@ -317,6 +323,56 @@ DEFAULTS: dict[str, Any] = {
         "mg_K0": P(3.57, "mM", "Jahr & Stevens 1990 J Neurosci 10:3178", "Mg2+ dissociation constant at 0 mV"),
         "mg_slope": P(0.062, "1/mV", "Jahr & Stevens 1990", "voltage dependence of the Mg2+ block"),
         "tau_background": P(5.0, "ms", "[T] time constant of unmodelled synaptic background", "correlation time of the background current"),
+        "tau_nmda_ext_rise": P(10.0, "ms", "[T] slow rise of spillover NMDA currents (Nie & Weng 2009)", "extrasynaptic NMDA rise"),
+        "tau_nmda_ext_decay": P(280.0, "ms", "[T] GluN2B-like extrasynaptic NMDA decay 250-300 ms (targets section 4; Nie & Weng 2010)", "extrasynaptic NMDA decay"),
+        "g_nmda_pool": P(20.0, "nS", "[T] NMDA conductance of a cell with all its receptors open; sets the open fraction that gates blocker binding", "full NMDA conductance of one cell's receptor pool"),
+    },
+    "glutamate_clearance": {
+        "spillover_base": P(0.0, "1", "[T] intact transporters confine glutamate to the cleft: spillover appears when uptake is blocked (Nie & Weng 2009 J Neurophysiol 101:2041)", "fraction of each synaptic NMDA drive reaching extrasynaptic receptors at full transporter capacity"),
+        "spillover_gain": P(1.0, "1", "[T] transporter block (TBOA) raises the number and duration of activated NMDA receptors (Nie & Weng 2009)", "added spillover fraction per unit of transporter capacity lost"),
+        "tonic_base": P(0.0, "nS", "[T] ambient glutamate is kept below NMDA activation by intact uptake (Nie & Weng 2010)", "tonic extrasynaptic NMDA conductance at full transporter capacity"),
+        "tonic_gain": P(1.0, "nS", "[T] ambient glutamate rises when uptake falls (Nie & Weng 2009)", "added tonic conductance per unit of transporter capacity lost"),
+    },
+    "nmda_blockers": {
+        "v_ref": P(-66.0, "mV", "Kotermanski & Johnson 2009 J Neurosci 29:2774: IC50s measured at -66 mV", "potential at which the blocking rates below apply"),
+        "ketamine": {
+            "kon": P(3.0e4, "1/(mM*s)", "[T] open-channel blocking rate ~3e7 /M/s: 1 uM ketamine shortens NMDA openings from 3.3 to ~2.2 ms (Orser et al. 1997 Anesthesiology 86:903; MacDonald et al. 1991 J Physiol 432:483)", "blocking rate constant of open channels at v_ref"),
+            "koff": P(15.0, "1/s", "fitted: IC50 0.5 uM without Mg2+ at -66 mV (0.3-0.8 uM, Kotermanski & Johnson 2009 J Neurosci 29:2774) = koff / kon", "unblocking rate of open channels"),
+            "v_efold": P(30.0, "mV", "[T] electrical distance ~0.8 of the PCP site (MacDonald et al. 1991)", "hyperpolarisation that multiplies the blocking rate by e"),
+            "mg_competition": P(0.87, "1", "fitted: IC50 1-5 uM in 1 mM Mg2+ at -66 mV (Kotermanski & Johnson 2009; tests/experiments/test_nmda_clamp.py)", "fraction of blocker entry prevented while Mg2+ occupies the pore"),
+        },
+        "mk801": {
+            "kon": P(2.5e4, "1/(mM*s)", "[T] MK-801 blocking rate ~2.5e7 /M/s (Huettner & Bean 1988 PNAS 85:1307)", "blocking rate constant of open channels at v_ref"),
+            "koff": P(0.05, "1/s", "[T] near-irreversible: unblocking over minutes of channel opening (Huettner & Bean 1988)", "unblocking rate of open channels"),
+            "v_efold": P(30.0, "mV", "[T] as ketamine (same pore site)", "hyperpolarisation that multiplies the blocking rate by e"),
+            "mg_competition": P(0.87, "1", "[T] as ketamine (same pore site)", "fraction of blocker entry prevented while Mg2+ occupies the pore"),
+        },
+        "memantine": {
+            "kon": P(3.0e4, "1/(mM*s)", "[T] blocking rate similar to ketamine (Blanpied et al. 1997 J Neurophysiol 77:309)", "blocking rate constant of open channels at v_ref"),
+            "koff": P(30.0, "1/s", "[T] IC50 ~1 uM without Mg2+ (Kotermanski & Johnson 2009): faster unblocking than ketamine", "unblocking rate of open channels"),
+            "v_efold": P(30.0, "mV", "[T] electrical distance ~0.8 (Blanpied et al. 1997)", "hyperpolarisation that multiplies the blocking rate by e"),
+            "mg_competition": P(0.87, "1", "[T] as ketamine (same pore site)", "fraction of blocker entry prevented while Mg2+ occupies the pore"),
+        },
+    },
+    "calcium": {
+        "ca_rest": P(0.05, "uM", "[T] resting intracellular Ca2+ 50-100 nM", "resting Ca2+"),
+        "nmda_ca_gain": P(0.014, "uM/(pA*s)", "fitted: wind-up ratio 2-5 at 0.5 and 1 Hz (tests/experiments/test_windup.py); ~10% of NMDA current is carried by Ca2+ (Schneggenburger et al. 1993)", "Ca2+ rise per inward NMDA current"),
+        "K_can": P(2.0, "uM", "fitted: wind-up needs Ca2+ summed over several stimuli (tests/experiments/test_windup.py); TRPM4 half-activation ~1-10 uM [T]", "Ca2+ for half-maximal CAN activation"),
+        "n_can": P(4.0, "1", "fitted: wind-up builds after several stimuli and is NMDA-dependent (tests/experiments/test_windup.py); cooperative Ca2+ activation [T]", "Hill coefficient of CAN activation by Ca2+"),
+        "rebound_ca_gain": P(4.0, "1", "fitted: withdrawal LTP 150-200% after abrupt remifentanil withdrawal (Drdla et al. 2009; tests/experiments/test_withdrawal_ltp.py)", "added NMDA Ca2+ entry per unit of withdrawal rebound"),
+    },
+    "plasticity": {
+        "theta_d": P(0.5, "uM", "fitted: no depression at baseline activity, calcium control hypothesis (Shouval et al. 2002)", "Ca2+ above which potentiation decays"),
+        "theta_p": P(1.0, "uM", "fitted: HFS and 2 Hz conditioning potentiate (Ikeda et al. 2006; tests/experiments/test_hfs_ltp.py)", "Ca2+ above which synapses potentiate"),
+        "eta": P(0.02, "1", "fitted: HFS LTP saturates within the conditioning (tests/experiments/test_hfs_ltp.py)", "fraction of the distance to the target moved per presynaptic spike"),
+        "ltp_max": P(0.8, "1", "fitted: HFS LTP 149-173% (Benrath et al. 2004, 2005)", "maximal early potentiation (fraction of baseline efficacy)"),
+    },
+    "opioid_actions": {
+        "girk_on_cells": P(10.0, "nS", "[T] MOR opens GIRK channels on ON cells (Heinricher et al. 1992; ~10 pA opioid current in the Brian2 preBotC model)", "GIRK conductance of ON cells at full MOR activation"),
+        "girk_dorsal_horn": P(1.0, "nS", "[T] postsynaptic MOR on lamina I and II neurons is weak next to the presynaptic action (Drdla et al. 2009)", "GIRK conductance of dorsal horn neurons at full MOR activation"),
+        "release_c_fibre": P(0.7, "1", "[T] C-fibre field potentials depressed during opioid infusion with raised paired-pulse ratio (Heinl et al. 2011 J Neurosci 31:16748)", "maximal presynaptic inhibition of C-fibre glutamate release"),
+        "release_gaba_on_off": P(0.8, "1", "[T] opioids inhibit GABA release onto RVM OFF cells (Heinricher et al. 1992; Vaughan & Christie 1997)", "maximal presynaptic inhibition of GABA release onto OFF cells"),
+        "cck_on_cells": P(10.0, "pA", "[T] CCK excites ON cells (Heinricher, McGaraughty & Tortorici 2001 J Neurophysiol 85:280)", "depolarising current onto ON cells per unit of CCK drive above baseline"),
     },
     "connections": {},  # filled below
     "heat": {
@@ -328,7 +384,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "withdrawal": {
         "tau_reflex": P(200.0, "ms", "[T] motor integration time of the withdrawal reflex", "time constant of the WDR population-rate estimate"),
-        "rate_threshold": P(60.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7)", "WDR population rate that triggers withdrawal"),
+        "rate_threshold": P(35.0, "Hz", "fitted: baseline tail-flick latency 2.5-4 s (targets section 7) and ON/OFF onset 100-500 ms before it (tests/experiments/test_heat_trials.py)", "WDR population rate that triggers withdrawal"),
         "refractory": P(2.0, "s", "one withdrawal per stimulus", "dead time after a withdrawal"),
     },
 }
@@ -352,16 +408,16 @@ MEDLOCK_P = "Medlock et al. 2022: connection probability 0.2"
 DEFAULTS["connections"] = {
     # primary afferents onto dorsal horn
     "c_peptidergic_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, ampa=0.135, nmda=0.135, nk1=0.009, doc="peptidergic C (substance P) onto NK1R+ cells"),
-    "c_peptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
-    "c_nonpeptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.2),
-    "c_peptidergic_to_wdr": _pathway(16, MEDLOCK_P, ampa=0.24, nmda=0.32, nk1=0.016, doc="Aguiar et al. 2010: C input and NK1 onto WDR"),
+    "c_peptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.5, nmda=0.05),
+    "c_nonpeptidergic_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, ampa=0.5, nmda=0.05),
+    "c_peptidergic_to_wdr": _pathway(16, MEDLOCK_P, ampa=0.4, nmda=0.16, nk1=0.016, doc="Aguiar et al. 2010: C input and NK1 onto WDR"),
     "adelta_to_lamina1_nk1r": _pathway(4, MEDLOCK_P, ampa=0.225, nmda=0.09),
     "adelta_to_wdr": _pathway(4, "Aguiar et al. 2010: 20 A-delta synapses onto the WDR", ampa=0.4, nmda=0.16),
     "abeta_to_wdr": _pathway(4, MEDLOCK_P, ampa=0.4, nmda=0.08),
     "abeta_to_inhibitory_interneurons": _pathway(4, MEDLOCK_P, ampa=1.0, nmda=0.1, doc="gate control: A-beta drive of inhibition"),
     # local dorsal horn
     "excitatory_interneurons_to_lamina1_nk1r": _pathway(32, MEDLOCK_P, ampa=0.135, nmda=0.09),
-    "excitatory_interneurons_to_wdr": _pathway(32, MEDLOCK_P, ampa=0.24, nmda=0.16),
+    "excitatory_interneurons_to_wdr": _pathway(32, MEDLOCK_P, ampa=0.24, nmda=0.08),
     "inhibitory_interneurons_to_lamina1_nk1r": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_wdr": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
     "inhibitory_interneurons_to_excitatory_interneurons": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
@@ -375,7 +431,7 @@ DEFAULTS["connections"] = {
     # descending control via the dorsolateral funiculus
     "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF", ampa=0.1, nmda=0.05, delay=20.0),
     "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.05, nmda=0.025, delay=20.0),
-    "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission", gaba=0.5, delay=20.0),
+    "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission; weight fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991)", gaba=0.7, delay=20.0),
     "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),
 }
 
@@ -386,3 +442,9 @@ DESCENDING_PATHWAYS = tuple(name for name in DEFAULTS["connections"] if name.spl
 from .pharmacokinetics import PK_PARAMETERS  # noqa: E402  (needs Param, defined above)
 
 DEFAULTS["pharmacokinetics"] = PK_PARAMETERS
+
+# Parameters of the slow adaptive states (desensitisation, CCK, transporters, AC superactivation,
+# LTP consolidation) live beside the slow-layer model that uses them.
+from .adaptation import ADAPTATION_PARAMETERS  # noqa: E402  (needs Param, defined above)
+
+DEFAULTS["adaptation"] = ADAPTATION_PARAMETERS

@@ -531,25 +531,25 @@ def _toml_show(value: Any) -> str:
     return _show(value)
 
 
-def _read_toml(path: Path) -> dict:
-    label = str(path)
+def read_toml(path: Path, label: str) -> dict:
+    """The TOML file at ``path``; a ConfigError naming ``label`` for a missing or malformed file."""
     if not path.exists():
-        raise ConfigError(f"--config {label}: no such file")
+        raise ConfigError(f"{label}: no such file")
     if path.is_dir():
-        raise ConfigError(f"--config {label}: is a directory, not a TOML file")
+        raise ConfigError(f"{label}: is a directory, not a TOML file")
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"--config {label}: malformed TOML: {str(exc).splitlines()[0]}") from None
+        raise ConfigError(f"{label}: malformed TOML: {str(exc).splitlines()[0]}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"--config {label}: malformed TOML: not UTF-8 text") from None
+        raise ConfigError(f"{label}: malformed TOML: not UTF-8 text") from None
     except OSError as exc:
-        raise ConfigError(f"--config {label}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{label}: cannot read: {exc.strerror or exc}") from None
 
 
 def _apply_toml(resolver: _Resolver, path: Path) -> None:
-    data = _read_toml(path)
+    data = read_toml(path, f"--config {path}")
     label = str(path)
     for key, value in data.items():
         if key == "protocol":

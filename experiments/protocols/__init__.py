@@ -4,7 +4,7 @@ from importlib import import_module
 
 from .base import Knob, Readout, RunContext, RunResult, TimeSeries
 
-_MODULES = ("nmda_clamp", "heat_trials", "mechanical")
+_MODULES = ("nmda_clamp", "heat_trials", "mechanical", "windup")
 
 PROTOCOLS = {module.NAME: module for module in (import_module(f".{name}", __name__) for name in _MODULES)}
 

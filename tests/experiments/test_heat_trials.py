@@ -85,7 +85,6 @@ def test_rvm_inactivation_leaves_baseline_latency_within_10_percent(heat_runs):
     assert inactivated == pytest.approx(intact, rel=0.10)
 
 
-@pytest.mark.xfail(strict=True, reason="model ON cells burst in every trial; literature 86% (Leung & Mason 1998)")
 def test_on_cells_burst_in_80_to_95_percent_of_trials(heat_runs):
     """ON cells are excited in 86% of heat trials (Leung & Mason 1998): 0.80-0.95."""
     assert 0.80 <= heat_runs[False]["p_on_burst"] <= 0.95

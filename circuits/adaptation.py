@@ -1,0 +1,442 @@
+"""The slow layer of adaptive states: what chronic opioid exposure changes over minutes to days.
+
+Part of the slow layer of the design (``shared/design.md`` section 1). Between two probes of the
+fast (spiking) layer, the coupling code calls :func:`advance` with the drive that held over the
+interval and reads the new :class:`SlowState` back. Pure numpy; no Brian2, no file I/O.
+
+States
+------
+``desensitisation`` D (0..1)
+    fraction of MOR efficacy lost (true tolerance). Pass it to
+    ``pharmacokinetics.mor_occupancy(..., desensitisation=D)``. Modest: most tolerance is
+    apparent, from descending facilitation (Vanderah et al. 2001).
+``cck_drive`` (1 = drug-free)
+    RVM CCK drive onto ON cells, ~5-fold after 3 days of continuous morphine (Xie et al. 2005).
+``transporter_capacity`` (1 = drug-free)
+    spinal glutamate transporter capacity (EAAC1/GLAST), 30-50% lower by day 5-8 of chronic
+    morphine (Mao et al. 2002).
+``ac_superactivation`` A (0..1, occupancy units)
+    adenylyl-cyclase superactivation; it follows the spinal MOR occupancy with a lag.
+    :func:`rebound` gives the withdrawal signal ``max(0, A - occupancy - threshold)``: large
+    after an abrupt fall of the opioid, near zero after a slow taper (Drdla et al. 2009).
+``early``, ``consolidated`` (arrays, one entry per plastic C-fibre -> lamina I synapse)
+    fractional potentiation above the drug-free weight (0 = baseline, 0.5 = 150%); the synaptic
+    weight is ``w0 * (1 + early + consolidated)``. The fast layer induces potentiation; the
+    coupling code adds the induced change to ``early``. Early LTP decays within hours unless it
+    is consolidated; consolidated LTP lasts days (Sandkuehler 2007). A brief occupancy above a
+    threshold erases both (Drdla-Schutting et al. 2012).
+
+Drive
+-----
+``u_s(t)``, ``u_r(t)``: spinal and RVM MOR occupancy, 0..1. Use the efficacy-weighted agonist
+occupancy, ``mor_occupancy(conc, params, desensitisation=0.0)[1]``: naloxone lowers it, a partial
+agonist drives less adaptation, and desensitisation does not feed back on its own drive.
+``n``: ``nmda_activity``, NMDA activation in the fast layer relative to its drug-free value
+(1 = normal, 0 = fully blocked by ketamine or MK-801; values above 1 are allowed).
+
+Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATION_PARAMETERS`)
+-------------------------------------------------------------------------------------------
+::
+
+    dD/dt = n u_s (D_max - D) / tau_D_on  -  D / tau_D_rec
+    dc/dt = n u_r (c_max - c) / tau_c_on  -  c / tau_c_rec        c = cck_drive - 1
+    dL/dt = n u_s (L_max - L) / tau_L_on  -  L / tau_L_rec        L = 1 - transporter_capacity
+    dA/dt = (u_s - A) / tau_A
+    de/dt = -e / tau_early - k_cons e                      - r_dep(u_s) e
+    dp/dt =  k_cons e      - p / tau_consolidated          - r_dep(u_s) p
+    r_dep(u) = k_dep max(0, u - u_dep) / (1 - u_dep)
+    rebound = max(0, A - u_s - theta_rebound)
+
+with, under ``adaptation.``: D_max, tau_D_on, tau_D_rec = ``desensitisation.{max, tau_onset,
+tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec = ``cck.{max_fold, tau_onset, tau_recovery}``;
+L_max, tau_L_on, tau_L_rec = ``transporter.{max_loss, tau_onset, tau_recovery}``; tau_A,
+theta_rebound = ``ac_superactivation.{tau, rebound_threshold}``; tau_early, k_cons,
+tau_consolidated, u_dep, k_dep = ``potentiation.{tau_early, consolidation_rate,
+tau_consolidated, depotentiation_threshold, depotentiation_rate}``. The rise time constants
+apply at full drive (n u = 1); at drive g the state approaches
+``X_max g tau_rec / (g tau_rec + tau_on)`` with rate ``g / tau_on + 1 / tau_rec``.
+
+The threshold ``theta_rebound`` (0.2) is an addition to the plain ``max(0, A - u_s)``: a linear
+lag alone cannot tell an abrupt stop of remifentanil (effect-site half-time of minutes) from a
+60-min taper well (peaks ~0.47 against ~0.22 at tau_A 15 min); with it the taper gives < 0.03.
+Set it to 0 to recover the plain difference.
+
+Growth of D, c and L needs occupancy AND NMDA activity, so NMDA block given with the opioid
+prevents them; their recovery does not depend on NMDA, so block given after they are established
+does not reverse them (Trujillo & Akil 1991; Dunbar & Yaksh 1996). Consolidation (``k_cons``)
+does not depend on NMDA either (ketamine after HFS leaves LTP in place, Benrath et al. 2005).
+
+Numerics
+--------
+The drive is piecewise linear in time (constant, or linear interpolation of arrays on a time
+grid). A, e and p are integrated exactly for piecewise-linear occupancy; D, c and L exactly for
+piecewise-constant drive, using the interval mean of the drive on sub-steps of at most
+:data:`MAX_SLOW_STEP_S` (exact when the drive is constant). Each call costs ~0.1-1 ms; a 7-day
+run in 168 hourly calls ~0.1 s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Union
+
+import numpy as np
+
+from circuits.parameters import Param
+
+__all__ = [
+    "ADAPTATION_PARAMETERS",
+    "SlowState",
+    "SlowDrive",
+    "initial_state",
+    "advance",
+    "rebound",
+    "trajectory",
+    "MAX_SLOW_STEP_S",
+    "CALLABLE_SAMPLE_S",
+]
+
+#: Longest sub-step (s) over which the drive of D, CCK and transporter loss is held at its
+#: interval mean when the occupancy varies (their time constants are days).
+MAX_SLOW_STEP_S = 3600.0
+#: Sampling step (s) of an occupancy given as a callable (it is then linearly interpolated).
+CALLABLE_SAMPLE_S = 60.0
+
+# Unit strings of the parameter tree (accepted by circuits.parameters.parse_unit, which knows no
+# "min", "h" or "day"; see circuits/pharmacokinetics.py).
+U_MIN = "60*second"
+U_H = "3600*second"
+U_DAY = "86400*second"
+U_PER_H = "1/(3600*second)"
+U_1 = "1"
+
+P = Param
+_FIT = "tests/circuits/test_adaptation.py"
+
+ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
+    "desensitisation": {
+        "max": P(0.35, U_1,
+                 "fitted: modest true tolerance, D 0.1-0.3 after 7 days at occupancy 0.5-0.8; most tolerance is apparent: RVM lidocaine or DLF lesion restores the spinal morphine dose-response curve (Vanderah et al. 2001 J Neurosci 21:279) (" + _FIT + ")",
+                 "largest fraction of MOR efficacy lost to desensitisation"),
+        "tau_onset": P(1.0, U_DAY,
+                       "[T] tolerance develops over days of continuous morphine (Dunbar & Yaksh 1996 Anesthesiology 84:1177); fitted with max (" + _FIT + ")",
+                       "time constant of the rise of desensitisation at full drive (occupancy x nmda_activity = 1)"),
+        "tau_recovery": P(3.0, U_DAY,
+                          "fitted: tolerant and control groups equal 1 week after stopping (Dunbar & Yaksh 1996 Anesthesiology 84:1177) (" + _FIT + ")",
+                          "time constant of the recovery of MOR efficacy"),
+    },
+    "cck": {
+        "max_fold": P(7.0, U_1,
+                      "fitted: RVM basal CCK ~5-fold during continuous morphine (Xie et al. 2005 J Neurosci 25:409), 4-6 fold by day 3 at occupancy 0.5-0.8 (" + _FIT + ")",
+                      "largest RVM CCK drive onto ON cells, relative to drug-free"),
+        "tau_onset": P(1.0, U_DAY,
+                       "fitted: hypersensitivity within 3 days of continuous morphine (Xie et al. 2005 J Neurosci 25:409) (" + _FIT + ")",
+                       "time constant of the rise of CCK drive at full drive (occupancy x nmda_activity = 1)"),
+        "tau_recovery": P(3.0, U_DAY,
+                          "[T] OIH and tolerance resolve within about a week after the opioid stops (Dunbar & Yaksh 1996; Celerier et al. 2000 Anesthesiology 92:465)",
+                          "time constant of the return of CCK drive to baseline"),
+    },
+    "transporter": {
+        "max_loss": P(0.6, U_1,
+                      "fitted: EAAC1/GLAST 30-50% lower by day 5-8 of chronic morphine (Mao et al. 2002 J Neurosci 22:8312 [T] for the %) (" + _FIT + ")",
+                      "largest fractional loss of spinal glutamate transporter capacity"),
+        "tau_onset": P(1.5, U_DAY,
+                       "fitted: down-regulation by day 5-8, temporally correlated with tolerance (Mao et al. 2002 J Neurosci 22:8312) (" + _FIT + ")",
+                       "time constant of transporter loss at full drive (occupancy x nmda_activity = 1)"),
+        "tau_recovery": P(5.0, U_DAY,
+                          "[T] transporter protein recovers slowly (days) after the opioid stops; no time course in Mao et al. 2002",
+                          "time constant of the recovery of transporter capacity"),
+    },
+    "ac_superactivation": {
+        "tau": P(15.0, U_MIN,
+                 "fitted: withdrawal signal after an abrupt stop of a 60-min remifentanil infusion but not after a 60-min taper (Drdla et al. 2009 Science 325:207) (" + _FIT + "); superactivation builds over tens of minutes [T]",
+                 "time constant with which adenylyl-cyclase superactivation follows the spinal MOR occupancy"),
+        "rebound_threshold": P(0.2, U_1,
+                               "fitted: tapered withdrawal prevents withdrawal LTP (Drdla et al. 2009 Science 325:207): rebound near zero during a 60-min taper (" + _FIT + ")",
+                               "excess of superactivation over occupancy below which there is no withdrawal signal"),
+    },
+    "potentiation": {
+        "tau_early": P(1.5, U_H,
+                       "Sandkuehler 2007 Mol Pain 3:9: early-phase LTP (protein-synthesis independent) lasts <= 3 h",
+                       "decay time constant of early (unconsolidated) potentiation"),
+        "consolidation_rate": P(2.0, U_PER_H,
+                                "fitted: C-fibre LTP stays potentiated >= 3 h (Drdla et al. 2009; Heinl et al. 2011 J Neurosci 31:16748; Benrath et al. 2004 Anesthesiology 100:1545) (" + _FIT + ")",
+                                "rate at which early potentiation converts into consolidated (late-phase) potentiation; 0 = protein synthesis blocked"),
+        "tau_consolidated": P(3.0, U_DAY,
+                              "fitted: fentanyl-induced hyperalgesia lasts up to 5 days (Celerier et al. 2000 Anesthesiology 92:465); late-phase LTP lasts > 3 h to days (Sandkuehler 2007 Mol Pain 3:9) (" + _FIT + ")",
+                              "decay time constant of consolidated potentiation"),
+        "depotentiation_threshold": P(0.92, U_1,
+                                      "[T] between the remifentanil withdrawal-LTP dose (450 ug/kg/h i.v., occupancy 0.88 with the rat PK of this model; Drdla et al. 2009) and the several-fold higher depotentiating dose (Drdla-Schutting et al. 2012 Science 335:235); continuous low-dose opioid depresses only reversibly",
+                                      "spinal MOR occupancy above which potentiation is erased"),
+        "depotentiation_rate": P(3.0, U_PER_H,
+                                 "fitted: a 1-h high-dose remifentanil infusion reverses established C-fibre LTP (Drdla-Schutting et al. 2012 Science 335:235) (" + _FIT + ")",
+                                 "rate of erasure of potentiation at full occupancy (scaled linearly from the threshold)"),
+    },
+}
+
+Occupancy = Union[float, np.ndarray, Callable[[np.ndarray], Any]]
+
+
+@dataclass
+class SlowState:
+    """The adaptive states at one time (see the module docstring for their meaning)."""
+
+    desensitisation: float = 0.0
+    cck_drive: float = 1.0
+    transporter_capacity: float = 1.0
+    ac_superactivation: float = 0.0
+    early: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    consolidated: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def potentiation(self) -> np.ndarray:
+        """Total fractional potentiation per plastic synapse (weight = w0 * (1 + potentiation))."""
+        return self.early + self.consolidated
+
+    def scalars(self) -> dict[str, float]:
+        """The scalar states and the mean early, consolidated and total potentiation."""
+        mean = (lambda x: float(np.mean(x)) if np.size(x) else 0.0)
+        return {
+            "desensitisation": float(self.desensitisation),
+            "cck_drive": float(self.cck_drive),
+            "transporter_capacity": float(self.transporter_capacity),
+            "ac_superactivation": float(self.ac_superactivation),
+            "early_mean": mean(self.early),
+            "consolidated_mean": mean(self.consolidated),
+            "potentiation_mean": mean(self.potentiation),
+        }
+
+
+@dataclass
+class SlowDrive:
+    """What holds over an interval.
+
+    ``occupancy_spinal`` and ``occupancy_rvm``: MOR occupancy (0..1) as a number (constant), an
+    array on the grid ``times_s`` (linearly interpolated, held at the end values outside it), or
+    a callable ``f(t_s array) -> occupancy array`` (sampled every :data:`CALLABLE_SAMPLE_S`).
+    ``occupancy_rvm`` None means the same as spinal (systemic dosing). A caller holding a whole
+    protocol's PK time course can pass the full arrays on every call: :func:`advance` uses the
+    part between its ``t0_s`` and ``t1_s``. ``nmda_activity``: NMDA activation in the fast layer
+    relative to drug-free (1 normal, 0 blocked), constant over the interval."""
+
+    occupancy_spinal: Occupancy = 0.0
+    occupancy_rvm: Occupancy | None = None
+    nmda_activity: float = 1.0
+    times_s: np.ndarray | None = None
+
+
+def initial_state(n_plastic: int, params: Any = None) -> SlowState:
+    """The drug-free state with ``n_plastic`` plastic synapses (``params`` is accepted for
+    symmetry with :func:`advance`; the drug-free state is the same for every parameter set)."""
+    if isinstance(n_plastic, bool) or int(n_plastic) != n_plastic or n_plastic < 0:
+        raise ValueError(f"n_plastic must be a non-negative integer, got {n_plastic!r}")
+    return SlowState(early=np.zeros(int(n_plastic)), consolidated=np.zeros(int(n_plastic)))
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters as floats in SI units.
+# --------------------------------------------------------------------------------------------
+
+_NAMES = {
+    "D_max": "desensitisation.max", "D_on": "desensitisation.tau_onset", "D_rec": "desensitisation.tau_recovery",
+    "c_fold": "cck.max_fold", "c_on": "cck.tau_onset", "c_rec": "cck.tau_recovery",
+    "L_max": "transporter.max_loss", "L_on": "transporter.tau_onset", "L_rec": "transporter.tau_recovery",
+    "tau_A": "ac_superactivation.tau", "theta": "ac_superactivation.rebound_threshold",
+    "tau_e": "potentiation.tau_early", "k_cons": "potentiation.consolidation_rate",
+    "tau_p": "potentiation.tau_consolidated", "u_dep": "potentiation.depotentiation_threshold",
+    "k_dep": "potentiation.depotentiation_rate",
+}
+_POSITIVE = ("D_on", "D_rec", "c_on", "c_rec", "L_on", "L_rec", "tau_A", "tau_e", "tau_p")
+
+
+def _param(params: Any, path: str) -> Param:
+    if params is None:
+        node: Any = ADAPTATION_PARAMETERS
+        for part in path.split("."):
+            node = node[part]
+        return node
+    return params.param(f"adaptation.{path}")
+
+
+@lru_cache(maxsize=64)
+def _to_floats(items: tuple[tuple[str, Param], ...]) -> dict[str, float]:
+    out = {}
+    for key, p in items:
+        q = p.quantity
+        out[key] = float(q) if p.unit in ("1", "") else float(np.asarray(q))  # SI (s, 1/s)
+    for key in _POSITIVE:
+        if not out[key] > 0:
+            raise ValueError(f"adaptation.{_NAMES[key]} must be > 0, got {out[key]}")
+    for key in ("k_cons", "k_dep"):
+        if out[key] < 0:
+            raise ValueError(f"adaptation.{_NAMES[key]} must be >= 0, got {out[key]}")
+    if not 0.0 <= out["D_max"] <= 1.0 or not 0.0 <= out["L_max"] <= 1.0:
+        raise ValueError("adaptation.desensitisation.max and adaptation.transporter.max_loss must be in 0..1")
+    if out["c_fold"] < 1.0:
+        raise ValueError("adaptation.cck.max_fold must be >= 1")
+    if not 0.0 <= out["u_dep"] < 1.0:
+        raise ValueError("adaptation.potentiation.depotentiation_threshold must be in [0, 1)")
+    return out
+
+
+def _resolve(params: Any) -> dict[str, float]:
+    """The parameters as floats in SI units (s, 1/s); ``params`` None or a ParameterSet."""
+    return _to_floats(tuple((key, _param(params, path)) for key, path in _NAMES.items()))
+
+
+# --------------------------------------------------------------------------------------------
+# The drive as a piecewise-linear time course.
+# --------------------------------------------------------------------------------------------
+
+
+def _breakpoints(occ: Occupancy, times_s: np.ndarray | None, t0: float, t1: float) -> np.ndarray:
+    if callable(occ):
+        n = max(1, int(math.ceil((t1 - t0) / CALLABLE_SAMPLE_S - 1e-9)))
+        return np.linspace(t0, t1, n + 1)
+    if np.ndim(occ) == 0:
+        return np.array([t0, t1])
+    if times_s is None:
+        raise ValueError("an occupancy array needs SlowDrive.times_s")
+    inside = times_s[(times_s > t0) & (times_s < t1)]
+    return np.concatenate(([t0], inside, [t1]))
+
+
+def _values(occ: Occupancy, times_s: np.ndarray | None, t: np.ndarray, name: str) -> np.ndarray:
+    if callable(occ):
+        v = np.broadcast_to(np.asarray(occ(t), dtype=float), t.shape)
+    elif np.ndim(occ) == 0:
+        v = np.full(t.shape, float(occ))
+    else:
+        arr = np.asarray(occ, dtype=float)
+        if arr.shape != times_s.shape:
+            raise ValueError(f"{name} has shape {arr.shape}, times_s has {times_s.shape}")
+        v = np.interp(t, times_s, arr)
+    if not np.all(np.isfinite(v)) or v.min() < -1e-9 or v.max() > 1.0 + 1e-9:
+        raise ValueError(f"{name} must be an occupancy in 0..1 (got {v.min():.4g}..{v.max():.4g})")
+    return np.clip(v, 0.0, 1.0)
+
+
+def _drive_course(drive: SlowDrive, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times and spinal and RVM occupancy at the breakpoints of the piecewise-linear drive."""
+    times_s = None if drive.times_s is None else np.asarray(drive.times_s, dtype=float)
+    if times_s is not None and (times_s.ndim != 1 or np.any(np.diff(times_s) < 0)):
+        raise ValueError("SlowDrive.times_s must be a 1-d increasing array")
+    rvm = drive.occupancy_spinal if drive.occupancy_rvm is None else drive.occupancy_rvm
+    t = np.union1d(_breakpoints(drive.occupancy_spinal, times_s, t0, t1), _breakpoints(rvm, times_s, t0, t1))
+    return t, _values(drive.occupancy_spinal, times_s, t, "occupancy_spinal"), _values(rvm, times_s, t, "occupancy_rvm")
+
+
+# --------------------------------------------------------------------------------------------
+# Exact propagators.
+# --------------------------------------------------------------------------------------------
+
+
+def _relax(x: float, g: float, x_max: float, tau_on: float, tau_rec: float, dt: float) -> float:
+    """x after dt of dx/dt = g (x_max - x)/tau_on - x/tau_rec with constant g."""
+    up = g / tau_on
+    k = up + 1.0 / tau_rec
+    x_ss = up * x_max / k
+    return x_ss + (x - x_ss) * math.exp(-k * dt)
+
+
+def _integral_above(a0: float, a1: float, threshold: float, dt: float) -> float:
+    """Integral over [0, dt] of max(0, a(s) - threshold) for a linear from a0 to a1."""
+    u0, u1 = a0 - threshold, a1 - threshold
+    if u0 >= 0.0 and u1 >= 0.0:
+        return 0.5 * dt * (u0 + u1)
+    if u0 <= 0.0 and u1 <= 0.0:
+        return 0.0
+    hi, lo = (u0, u1) if u0 > 0.0 else (u1, u0)
+    return 0.5 * dt * hi * hi / (hi - lo)
+
+
+def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params: Any = None) -> SlowState:
+    """The state at ``t1_s`` given ``state`` at ``t0_s`` and the ``drive`` in between (seconds).
+
+    ``params``: None (defaults) or a :class:`circuits.parameters.ParameterSet`. Returns a new
+    :class:`SlowState`; ``state`` is not modified. Raises ValueError for ``t1_s < t0_s``, an
+    occupancy outside 0..1 or a negative ``nmda_activity``."""
+    t0, t1 = float(t0_s), float(t1_s)
+    if not (math.isfinite(t0) and math.isfinite(t1)) or t1 < t0:
+        raise ValueError(f"advance needs finite t0_s <= t1_s, got {t0_s} and {t1_s}")
+    nmda = float(drive.nmda_activity)
+    if not math.isfinite(nmda) or nmda < 0.0:
+        raise ValueError(f"nmda_activity must be >= 0, got {drive.nmda_activity!r}")
+    p = _resolve(params)
+    early = np.asarray(state.early, dtype=float)
+    consolidated = np.asarray(state.consolidated, dtype=float)
+    if early.shape != consolidated.shape:
+        raise ValueError("early and consolidated must have the same shape")
+    if t1 == t0:
+        return SlowState(state.desensitisation, state.cck_drive, state.transporter_capacity,
+                         state.ac_superactivation, early.copy(), consolidated.copy())
+
+    D, c, L = float(state.desensitisation), float(state.cck_drive) - 1.0, 1.0 - float(state.transporter_capacity)
+    A = float(state.ac_superactivation)
+    c_max = p["c_fold"] - 1.0
+    lam_e = 1.0 / p["tau_e"] + p["k_cons"]
+    lam_p = 1.0 / p["tau_p"]
+    k_cons = p["k_cons"]
+    dep_gain = p["k_dep"] / (1.0 - p["u_dep"])
+    # Transfer of (early, consolidated): e -> ge e; p -> gp p + gpe e (all synapses alike).
+    ge, gp, gpe = 1.0, 1.0, 0.0
+
+    t, us, ur = _drive_course(drive, t0, t1)
+    for i in range(len(t) - 1):
+        dt = t[i + 1] - t[i]
+        if dt <= 0.0:
+            continue
+        a0, a1, r0, r1 = us[i], us[i + 1], ur[i], ur[i + 1]
+        # D, c, L: interval-mean drive on sub-steps of at most MAX_SLOW_STEP_S.
+        n_sub = 1 if (a0 == a1 and r0 == r1) else max(1, int(math.ceil(dt / MAX_SLOW_STEP_S - 1e-9)))
+        h = dt / n_sub
+        for j in range(n_sub):
+            fa, fb = j / n_sub, (j + 1) / n_sub
+            gs = nmda * (a0 + (a1 - a0) * 0.5 * (fa + fb))
+            gr = nmda * (r0 + (r1 - r0) * 0.5 * (fa + fb))
+            D = _relax(D, gs, p["D_max"], p["D_on"], p["D_rec"], h)
+            c = _relax(c, gr, c_max, p["c_on"], p["c_rec"], h)
+            L = _relax(L, gs, p["L_max"], p["L_on"], p["L_rec"], h)
+        # A: exact for the linear occupancy a0 + b s.
+        b = (a1 - a0) / dt
+        tau = p["tau_A"]
+        A = a1 - b * tau + (A - a0 + b * tau) * math.exp(-dt / tau)
+        # Potentiation: exact; depotentiation multiplies both components by R.
+        R = math.exp(-dep_gain * _integral_above(a0, a1, p["u_dep"], dt)) if dep_gain > 0.0 else 1.0
+        E, Pp = math.exp(-lam_e * dt), math.exp(-lam_p * dt)
+        if abs(lam_e - lam_p) > 1e-12 * max(lam_e, lam_p):
+            cross = k_cons * (Pp - E) / (lam_e - lam_p)
+        else:
+            cross = k_cons * dt * E
+        se, sp, spe = E * R, Pp * R, cross * R
+        ge, gp, gpe = ge * se, gp * sp, gpe * sp + ge * spe
+
+    return SlowState(
+        desensitisation=D,
+        cck_drive=1.0 + c,
+        transporter_capacity=1.0 - L,
+        ac_superactivation=A,
+        early=ge * early,
+        consolidated=gp * consolidated + gpe * early,
+    )
+
+
+def rebound(state: SlowState, occupancy: float, params: Any = None) -> float:
+    """The withdrawal (AC superactivation) signal ``max(0, A - occupancy - threshold)``, with
+    ``occupancy`` the current spinal MOR occupancy (0..1)."""
+    theta = _resolve(params)["theta"]
+    return float(max(0.0, float(state.ac_superactivation) - float(occupancy) - theta))
+
+
+def trajectory(state: SlowState, times_s, drive: SlowDrive, params: Any = None) -> list[SlowState]:
+    """The states at each of the increasing ``times_s``, starting from ``state`` at
+    ``times_s[0]`` (which is the first element of the result)."""
+    times = np.asarray(times_s, dtype=float)
+    if times.ndim != 1 or len(times) == 0 or np.any(np.diff(times) < 0):
+        raise ValueError("times_s must be a non-empty increasing 1-d array")
+    out = [advance(state, times[0], times[0], drive, params)]
+    for a, b in zip(times[:-1], times[1:]):
+        out.append(advance(out[-1], a, b, drive, params))
+    return out
