@@ -11,7 +11,7 @@ RESULTS ?= results
 SCALE  ?= 0.5
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast docs list sweep figures clean distclean
+.PHONY: help venv demo test test-fast docs list sweep figures bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,8 +28,8 @@ venv: $(VENV)/.installed  ## create .venv with the project and its test dependen
 demo: $(VENV)/.installed  ## run the flagship experiment at small scale: HDF5 file and figure in results/
 	$(PY) -m experiments demo --out $(RESULTS)
 
-test: $(VENV)/.installed  ## run the whole test suite (science and software)
-	$(PY) -m pytest -q
+test: $(VENV)/.installed  ## run the whole test suite (science and software), one module per core
+	$(PY) -m pytest -q -n auto --dist loadscope
 
 test-fast: $(VENV)/.installed  ## run the tests that build no network (seconds)
 	$(PY) -m pytest -q -m "not slow"
@@ -46,6 +46,9 @@ list: $(VENV)/.installed  ## list the protocols
 sweep: $(VENV)/.installed  ## run a sweep: make sweep SPEC=file.toml [BACKEND=slurm] [OUT=dir] (docs/hpc.md)
 	@test -n "$(SPEC)" || { echo "error: name the spec: make sweep SPEC=file.toml" >&2; exit 2; }
 	$(PY) -m experiments sweep $(SPEC) $(if $(BACKEND),--backend $(BACKEND)) $(if $(OUT),--out $(OUT))
+
+bench: $(VENV)/.installed  ## benchmark: compile-once path against Brian2 runtime mode, table and results/bench.json (QUICK=1: smoke test)
+	$(PY) -m experiments bench $(if $(QUICK),--quick --out $(RESULTS)/quick/bench.json,--out $(RESULTS)/bench.json)
 
 clean:  ## remove compiled builds (.build/), keep results
 	rm -rf .build

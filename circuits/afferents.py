@@ -8,7 +8,10 @@ Each fibre fires as an inhomogeneous Poisson process whose rate sums three drive
   adapted rate, scaled by force / reference force as in their ``spkt_gen.py``; the force and the
   time of its onset come from the TimedArrays ``force_ratio`` and ``force_onset``;
 - electrical stimulation: each pulse that reaches the fibre's recruitment threshold makes it
-  fire once after its class's conduction latency plus a random dispersion (Aguiar et al. 2010).
+  fire once after its conduction delay: the class latency plus a dispersion drawn once per fibre
+  (Aguiar et al. 2010). The delay is the synaptic delay of the stimulator-to-afferent pathway
+  (``volley``), so the pulses of a high-frequency train that are in flight together each arrive
+  (a 100 Hz train has ~20 pulses on the way along a C fibre).
 """
 
 AFFERENT_EQUATIONS = """
@@ -23,25 +26,22 @@ heat_threshold : kelvin (constant)
 mech_rate_onset : Hz (constant)
 mech_rate_adapted : Hz (constant)
 mech_tau_adapt : second (constant)
-conduction_latency : second (constant)
-latency_dispersion : second (constant)
 electrical_threshold : 1 (constant)
 pending : 1
-t_fire : second
 population : integer (constant)
 """
 
-AFFERENT_THRESHOLD = "rand() < rate * dt or (pending > 0.5 and t >= t_fire)"
-AFFERENT_RESET = "pending = pending * int(t < t_fire)"
+AFFERENT_THRESHOLD = "rand() < rate * dt or pending > 0.5"
+AFFERENT_RESET = "pending = 0"
 AFFERENT_REFRACTORY = "1*ms"
 
 #: Parameters of ``circuits.parameters`` copied per fibre.
 FIBRE_PARAMETERS = ("rate_spontaneous", "heat_gain", "heat_threshold", "mech_rate_onset",
-                    "mech_rate_adapted", "mech_tau_adapt", "conduction_latency",
-                    "latency_dispersion", "electrical_threshold")
+                    "mech_rate_adapted", "mech_tau_adapt", "electrical_threshold")
+#: Parameters of the conduction delay (the ``volley`` pathway's synaptic delay) per fibre class.
+VOLLEY_PARAMETERS = ("conduction_latency", "latency_dispersion")
+#: Shortest conduction delay (s): a pulse never reaches a fibre in the step it is given.
+MIN_VOLLEY_DELAY_S = 1e-3
 
-#: A pulse of the electrical stimulator schedules one volley spike in every recruited fibre.
-VOLLEY_ON_PRE = """
-t_fire_post = t + conduction_latency_post + latency_dispersion_post * randn()
-pending_post = int(strength_pre >= electrical_threshold_post)
-"""
+#: A pulse of the electrical stimulator reaching a recruited fibre makes it fire.
+VOLLEY_ON_PRE = "pending_post += int(strength_pre >= electrical_threshold_post)"

@@ -79,6 +79,8 @@ class Circuit:
     fast_spiking: np.ndarray | None = None
     #: fibre index -> standard-normal draw that places its heat threshold, drawn at build
     heat_threshold_z: np.ndarray | None = None
+    #: per-fibre standard normal draw of the conduction-delay dispersion
+    volley_z: np.ndarray | None = None
 
     def size(self, population: str) -> int:
         _, start, stop = self.populations[population]
@@ -95,7 +97,8 @@ class Circuit:
 
         This is how parameters reach the network, at build time and for each re-run
         (``run_args``): everything but population sizes, in-degrees and the random draws of
-        the build (connectivity, cell subtypes, heat thresholds) can change without a rebuild.
+        the build (connectivity, cell subtypes, heat thresholds) and the conduction delays of the
+        electrical volley (:meth:`volley_delays`) can change without a rebuild.
         ``rvm_inactivated`` applies lidocaine in the RVM (no Na+-dependent spikes),
         ``dlf_lesion`` cuts the descending pathways, ``modulation`` is the drug and slow-layer
         state (``circuits.modulation``; drug-free and naive by default).
@@ -217,6 +220,18 @@ class Circuit:
         values[(owner, "ltp_late")][start:stop] = modulation.ltp_late
         return values
 
+    def volley_delays(self, params: ParameterSet | None = None):
+        """Conduction delay of the electrical volley to each fibre: class latency plus the fibre's
+        dispersion. Brian2 fixes synaptic delays at build time, so these are set by
+        :func:`build_circuit` and a new value needs a rebuild."""
+        params = params or self.params
+        delay = np.zeros(len(self.groups["afferents"]))
+        for population in AFFERENT_POPULATIONS:
+            _, start, stop = self.populations[population]
+            delay[start:stop] = (float(params[f"afferents.{population}.conduction_latency"])
+                                 + float(params[f"afferents.{population}.latency_dispersion"]) * self.volley_z[start:stop])
+        return np.maximum(delay, aff.MIN_VOLLEY_DELAY_S) * second
+
     def plastic_synapses(self) -> tuple[str, int, int]:
         """(synapses object name, first, stop) of the plastic C-fibre synapses."""
         owner, start, stop, _ = self.pathways[PLASTIC_PATHWAY]
@@ -284,7 +299,9 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         fast_spiking[first:stop] = rng.random(stop - first) < params["rvm.fast_spiking_fraction"]
     circuit = Circuit(network=Network(), params=params, scale=scale, groups=groups,
                       populations=populations, fast_spiking=fast_spiking,
-                      heat_threshold_z=rng.normal(size=len(afferents)))
+                      heat_threshold_z=rng.normal(size=len(afferents)),
+                      # a stream of its own, so the draws of the connectivity stay those of ``seed``
+                      volley_z=np.random.default_rng([seed, 1]).normal(size=len(afferents)))
 
     # ---- pathways -------------------------------------------------------------------------
     projections = {
@@ -314,7 +331,9 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         groups[owner] = synapses
 
     volley = Synapses(stimulator, afferents, on_pre=aff.VOLLEY_ON_PRE, name="volley")
-    volley.connect()
+    volley.connect(i=0, j=np.arange(len(afferents)))  # synapse k reaches fibre k
+    volley.delay = circuit.volley_delays()
+    groups["volley"] = volley
     _, wdr_start, wdr_stop = populations["wdr"]
     wdr_reflex = Synapses(neurons, withdrawal, on_pre=stim.WDR_TO_WITHDRAWAL_ON_PRE, name="wdr_to_withdrawal")
     wdr_reflex.connect(i=np.arange(wdr_start, wdr_stop), j=np.zeros(wdr_stop - wdr_start, dtype=int))
@@ -326,7 +345,6 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         setattr(groups[owner], variable, value)
     heat.T_skin = params["heat.T_base"]
     afferents.T_skin = linked_var(heat, "T_skin", index=np.zeros(len(afferents), dtype=int))
-    afferents.t_fire = 1e9 * second  # no volley pending
     neurons.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(neurons), dtype=int))
     neurons.v = "E_L + 2*mV*randn()"
     neurons.I_bg = "mu_noise"
@@ -334,8 +352,9 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     rvm_state.drive = params["rvm.state.mean"]
     withdrawal.n_wdr = cell_sizes["wdr"]
     stimulator.period = 1 * second
+    stimulator.train_size = 1e9  # one train unless a protocol sets trains
 
     circuit.monitors = {name: SpikeMonitor(groups[name], name=f"spikes_{name}")
                         for name in ("afferents", "neurons", "heat", "stimulator", "withdrawal")}
-    circuit.network.add(*groups.values(), volley, wdr_reflex, stops_lamp, *circuit.monitors.values())
+    circuit.network.add(*groups.values(), wdr_reflex, stops_lamp, *circuit.monitors.values())
     return circuit

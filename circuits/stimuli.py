@@ -4,8 +4,10 @@
   waits ``t_before``, heats the skin at ``ramp_rate`` until withdrawal or the cut-off, lets it cool
   and ends ``t_after`` after the ramp. The group spikes once at every trial end, so trial
   boundaries are recorded as spikes. Skin temperatures are in degrees C held as kelvin.
-- ``stimulator``: an electrical stimulator delivering ``n_pulses`` pulses at ``period`` from
-  ``t_first``, of ``strength`` in multiples of the A-beta threshold (C-strength >= 10).
+- ``stimulator``: an electrical stimulator delivering ``n_left`` pulses at ``period`` from
+  ``t_next``, of ``strength`` in multiples of the A-beta threshold (C-strength >= 10), in trains
+  of ``train_size`` pulses separated by an extra ``train_gap`` (conditioning tetani such as
+  HFS, 100 Hz for 1 s repeated every 10 s; Benrath et al. 2004).
 - ``withdrawal``: the nocifensive reflex. It keeps a running estimate of the WDR population
   rate (exponential kernel ``tau_reflex``) and fires when it passes ``rate_threshold``: the
   withdrawal that ends a heat ramp. Lamina V WDR neurons drive the flexion reflex
@@ -51,9 +53,17 @@ t_next : second
 n_left : 1
 period : second
 strength : 1
+train_size : 1
+train_gap : second
+pulse_in_train : 1
 """
 STIMULATOR_THRESHOLD = "n_left > 0.5 and t >= t_next"
-STIMULATOR_RESET = "t_next += period; n_left -= 1"
+STIMULATOR_RESET = """
+n_left -= 1
+pulse_in_train += 1
+t_next += period + train_gap * int(pulse_in_train >= train_size)
+pulse_in_train = pulse_in_train * int(pulse_in_train < train_size)
+"""
 
 WITHDRAWAL_EQUATIONS = """
 drate/dt = -rate / tau_reflex : Hz

@@ -443,12 +443,26 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_bench(parser: argparse.ArgumentParser) -> None:
+    from experiments.bench import add_arguments  # imported late: bench imports this module
+
+    add_arguments(parser)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmark the compile-once path against Brian2's runtime mode; write results/bench.json."""
+    from experiments.bench import command
+
+    return command(args)
+
+
 #: command name -> (add_arguments(parser), handler(args) -> exit status); the handler's first
 #: docstring line is the command's help
 SUBCOMMANDS: dict[str, tuple[AddArguments, Handler]] = {
     "list": (_add_list, _cmd_list),
     "run": (_add_run, _cmd_run),
     "inspect": (_add_inspect, _cmd_inspect),
+    "bench": (_add_bench, _cmd_bench),
 }
 
 

@@ -8,20 +8,27 @@ compiling would cost more than it saves) the network is restored to its initial 
 random generator re-seeded and the values assigned before each run. Both give the same
 statistics (tests/experiments/test_engine.py).
 
-Build folders live under ``<build_root>/<name>-<pid>`` so parallel processes never share one;
-the Cython cache lives under ``<build_root>/cython``.
+Build folders are slots ``<build_root>/<name>-<k>``: a layer takes the first slot that no live
+process holds (an exclusive ``flock`` on ``<slot>.lock``, released at :meth:`FastLayer.close` or
+when the process dies), so parallel processes never share a folder, and the slot is kept for the
+next layer. Brian2 rewrites only the generated files whose text changed, so building the same
+network shape again in a kept slot recompiles nothing (about a second instead of a minute), and
+a new duration or shape recompiles only what changed. The Cython cache lives under
+``<build_root>/cython``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import os
-import shutil
 from pathlib import Path
 from typing import Callable
 
 import brian2
 import numpy as np
 from brian2 import defaultclock, ms, second
+from brian2.utils.logger import catch_logs
 
 from circuits import Circuit
 
@@ -43,17 +50,31 @@ class FastLayer:
         self.duration = duration_s * second
         self.seed = seed
         build_root = Path(build_root).resolve()
-        self.directory = build_root / f"{name}-{os.getpid()}"
-        _select_device(device, self.directory, build_root, runtime_target)
-        defaultclock.dt = dt_ms * ms
-        brian2.seed(seed)
-        np.random.seed(seed)
-        self.circuit = build()
+        self._lock = None
         if device == "standalone":
-            self.circuit.network.run(self.duration, namespace={})
-            brian2.device.build(directory=str(self.directory), compile=True, run=False)
+            self.directory, self._lock = claim_build_slot(build_root, name)
         else:
-            self.circuit.network.store("initial")
+            self.directory = None
+        try:
+            _select_device(device, self.directory, build_root, runtime_target)
+            defaultclock.dt = dt_ms * ms
+            brian2.seed(seed)
+            np.random.seed(seed)
+            # Brian2 numbers a new object's name (``neurons_stateupdater_codeobject_1``) while an
+            # earlier network's objects are still alive, which would change every generated file
+            # and defeat the kept build slot: collect them first (objects of circuits that never ran
+            # make Brian2 warn as they go; those warnings say nothing about this run).
+            with catch_logs():
+                gc.collect()
+            self.circuit = build()
+            if device == "standalone":
+                self.circuit.network.run(self.duration, namespace={})
+                brian2.device.build(directory=str(self.directory), compile=True, run=False)
+            else:
+                self.circuit.network.store("initial")
+        except BaseException:
+            self.close()
+            raise
         self.runs = 0
 
     def _variable(self, key: tuple[str, str]):
@@ -79,6 +100,10 @@ class FastLayer:
         self.runs += 1
         return self.spikes()
 
+    def read(self, owner: str, variable: str) -> np.ndarray:
+        """Values of a variable of a network object at the end of the last run (unitless array)."""
+        return np.asarray(self._variable((owner, variable))[:], dtype=float)
+
     def spikes(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Spike times (ms, float64) and node ids (uint64) of every population of the last run."""
         out = {}
@@ -91,11 +116,28 @@ class FastLayer:
         return out
 
     def close(self) -> None:
-        """Release the device so another FastLayer can be built in this process."""
-        if self.device == "standalone":
-            shutil.rmtree(self.directory, ignore_errors=True)
+        """Release the device (so another FastLayer can be built in this process) and the build
+        slot (so the next layer of this name reuses its compiled code)."""
         brian2.device.reinit()
         brian2.set_device("runtime")
+        if self._lock is not None:
+            os.close(self._lock)  # releases the flock
+            self._lock = None
+
+
+def claim_build_slot(build_root: Path, name: str) -> tuple[Path, int]:
+    """The first folder ``<build_root>/<name>-<k>`` no live process holds, and the descriptor of
+    its held lock file (close it to release the slot)."""
+    build_root.mkdir(parents=True, exist_ok=True)
+    for k in range(10_000):
+        fd = os.open(build_root / f"{name}-{k}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        return build_root / f"{name}-{k}", fd
+    raise RuntimeError(f"no free build slot under {build_root}")
 
 
 def _select_device(device: str, directory: Path, build_root: Path, runtime_target: str) -> None:

@@ -66,6 +66,37 @@ MECHANICAL = Result("mechanical.h5", ("run", "mechanical", "--scale", "0.5"),
                     ("run", "mechanical", "--scale", "0.1"))
 MG_BLOCK = Result("nmda_clamp_mg.h5", _MG_BLOCK_RUN, _MG_BLOCK_RUN)
 
+
+def _ketamine_clamp_runs(trap_uM: float, quick: bool) -> tuple[str, ...]:
+    """An ``nmda_clamp`` run of ketamine at -66 mV. Ketamine in the trapping train at ``trap_uM``
+    (0: the control train); the control's concentration-response, which the figure does not
+    read, is cut to its minimum. Quick: fewer concentrations, shorter equilibration and trains."""
+    run = ["run", "nmda_clamp", "--set", "v_hold_mV=[-66]", "--set", f"trap_uM={trap_uM:g}"]
+    if trap_uM == 0:
+        run += ["--set", "ketamine_uM=[1]", "--set", "equilibration_s=0.1"]
+    elif quick:
+        run += ["--set", "ketamine_uM=[0.1, 0.3, 1, 3, 10, 30]", "--set", "equilibration_s=0.5"]
+    else:
+        run += ["--set", "ketamine_uM=[0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100]"]
+    if quick:
+        run += ["--set", "n_train=3", "--set", "pause_s=1", "--set", "train_hz=4"]
+    return tuple(run)
+
+
+def _windup_run(hz: float, ketamine_uM: float, quick: bool) -> tuple[str, ...]:
+    """A ``windup`` run at ``hz`` with ``ketamine_uM``: 16 stimuli at scale 0.5, or quick 4 at 0.1."""
+    size = ("--scale", "0.1", "--set", "n_stim=4") if quick else ("--scale", "0.5")
+    return ("run", "windup", *size, "--set", f"stim_hz={hz:g}", "--set", f"ketamine_uM={ketamine_uM:g}")
+
+
+KETAMINE_CLAMP = Result("nmda_clamp_ketamine.h5", _ketamine_clamp_runs(1.0, False), _ketamine_clamp_runs(1.0, True))
+KETAMINE_CLAMP_CONTROL = Result("nmda_clamp_ketamine_control.h5", _ketamine_clamp_runs(0.0, False),
+                                _ketamine_clamp_runs(0.0, True))
+#: wind-up at 1 and 0.5 Hz, each without and with 0.5 uM ketamine (control, ketamine pairs)
+WINDUP = tuple(Result(f"windup_{hz:g}hz{'_ketamine' if ketamine_uM else ''}.h5", _windup_run(hz, ketamine_uM, False),
+                      _windup_run(hz, ketamine_uM, True))
+               for hz in (1.0, 0.5) for ketamine_uM in (0.0, 0.5))
+
 #: figure name (its module and output file names) -> the result files it draws from, in the
 #: order ``make`` takes them
 FIGURES: dict[str, tuple[Result, ...]] = {
@@ -73,6 +104,8 @@ FIGURES: dict[str, tuple[Result, ...]] = {
     "heat_trials": (HEAT_TRIALS,),
     "mechanical": (MECHANICAL,),
     "mg_block": (MG_BLOCK,),
+    "ketamine_block": (KETAMINE_CLAMP, KETAMINE_CLAMP_CONTROL),
+    "windup": WINDUP,
 }
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from brian2 import second
 
 from circuits import ParameterSet, build_circuit
 from circuits.circuit import RVM_POPULATIONS
@@ -65,3 +66,31 @@ def test_switches_silence_the_rvm_and_cut_the_dlf(circuits_at_two_scales):
         assert np.all(intact == (0.0 if name in DESCENDING_PATHWAYS else 1.0)), name
     assert set(DESCENDING_PATHWAYS) == {"on_cells_to_wdr", "on_cells_to_lamina1_nk1r", "off_cells_to_wdr",
                                         "off_cells_to_lamina1_nk1r"}
+
+
+@pytest.mark.slow
+def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
+    """Conditioning tetani (HFS: 100 Hz trains; Benrath et al. 2004) reach the cord pulse by pulse:
+    with conduction delays of ~200 ms about 20 pulses are in flight along a C fibre at once, and
+    each one fires it. Two trains of 5 pulses at 100 Hz with 0.2 s between them: every C fibre
+    fires 10 times, its 6th spike 210 ms after its 5th."""
+    from experiments.engine import FastLayer
+    from experiments.protocols import windup
+
+    params = ParameterSet()
+    layer = FastLayer(lambda: build_circuit(params, scale=0.1, seed=3), 3.0, device="runtime", seed=3,
+                      build_root=tmp_path, name="trains", runtime_target="numpy")
+    try:
+        args = layer.circuit.parameter_values()
+        args.update(windup.stimulator_args({"stim_hz": 100.0, "n_stim": 10, "strength": 20.0}))
+        args.update({("stimulator", "train_size"): 5.0, ("stimulator", "train_gap"): 0.2 * second})
+        times, ids = layer.run(args)["c_peptidergic"]
+        n = layer.circuit.size("c_peptidergic")
+    finally:
+        layer.close()
+    evoked = times > windup.LEAD_S * 1000 + 100  # spontaneous C firing is < 1 Hz
+    counts = np.bincount(ids[evoked].astype(int), minlength=n)
+    assert np.all(counts >= 10) and np.all(counts <= 11)
+    first_fibre = np.sort(times[evoked & (ids == 0)])
+    gap = first_fibre[5] - first_fibre[4]
+    assert gap == pytest.approx(10.0 + 200.0, abs=0.2)

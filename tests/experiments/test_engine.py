@@ -1,13 +1,17 @@
-"""Compile once, run many: the engine's devices agree and re-runs are exact."""
+"""Compile once, run many: the engine's devices agree, re-runs are exact, and build slots are
+never shared by two live processes but kept for the next build."""
+
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from circuits import ParameterSet, build_circuit
-from experiments.engine import FastLayer
+from experiments.engine import FastLayer, claim_build_slot
 from experiments.protocols import mechanical
 
-pytestmark = pytest.mark.slow
 KNOBS = dict({name: knob.default for name, knob in mechanical.KNOBS.items()}, forces_mN=[200.0], rest_s=5.0)
 DURATION_S = 10.0
 # OFF and ON cells follow the slow RVM state (tau 10 s): 10 s samples too few of its cycles
@@ -35,6 +39,7 @@ def standalone_runs(build_root):
     return runs("standalone", build_root, DURATION_S, 2)
 
 
+@pytest.mark.slow
 def test_standalone_rerun_is_identical(standalone_runs):
     """Same seed, same spikes: re-running the compiled network repeats it exactly."""
     (first, second), _ = standalone_runs
@@ -42,6 +47,7 @@ def test_standalone_rerun_is_identical(standalone_runs):
         assert np.array_equal(first[population][0], second[population][0]), population
 
 
+@pytest.mark.slow
 def test_runtime_rerun_is_identical(build_root):
     """In runtime mode a re-run restores the initial state and rewinds the random generator."""
     (first, second), _ = runs("runtime", build_root, 1.0, 2)
@@ -55,6 +61,7 @@ def runtime_rates(build_root):
     return {p: len(spikes[p][0]) / sizes[p] / DURATION_S for p in COMPARED}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("population", COMPARED)
 def test_runtime_and_standalone_agree_on_population_rates(standalone_runs, runtime_rates, population):
     """Brian2's runtime and C++ standalone devices give the same rates within 10%."""
@@ -62,3 +69,34 @@ def test_runtime_and_standalone_agree_on_population_rates(standalone_runs, runti
     standalone = len(spikes[population][0]) / sizes[population] / DURATION_S
     assert standalone > 0.5, f"{population} too quiet to compare"
     assert runtime_rates[population] == pytest.approx(standalone, rel=0.10)
+
+
+def test_a_held_build_slot_is_skipped_and_a_released_one_reused(tmp_path):
+    """Two layers alive at once get two folders; after a release the next layer takes the kept
+    folder (and with it the compiled code)."""
+    first, lock_first = claim_build_slot(tmp_path, "heat")
+    second, lock_second = claim_build_slot(tmp_path, "heat")
+    assert (first.name, second.name) == ("heat-0", "heat-1")
+    os.close(lock_first)
+    again, lock_again = claim_build_slot(tmp_path, "heat")
+    assert again == first
+    os.close(lock_again)
+    os.close(lock_second)
+
+
+def test_a_slot_held_by_another_process_is_not_taken(tmp_path):
+    """The lock is an OS file lock, so it holds across processes (parallel sweep workers)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, pathlib; from experiments.engine import claim_build_slot; "
+         f"claim_build_slot(pathlib.Path({str(tmp_path)!r}), 'heat'); print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        slot, lock = claim_build_slot(tmp_path, "heat")
+        assert slot.name == "heat-1"
+    finally:
+        holder.communicate("")
+    os.close(lock)
+    slot, lock = claim_build_slot(tmp_path, "heat")  # the holder has exited: its slot is free
+    assert slot.name == "heat-0"
+    os.close(lock)

@@ -11,7 +11,7 @@ from experiments import cli
 from experiments.cli import main
 from experiments.figures import FIGURES, Result, circuit_structure, figure_module, pipeline, save
 
-CHEAP = ("circuit", "mg_block")  # figures whose inputs take seconds to make
+CHEAP = ("circuit", "mg_block", "ketamine_block")  # figures whose inputs take seconds to make
 
 
 def _figure_files(out_dir, name):

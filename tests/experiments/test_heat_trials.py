@@ -12,6 +12,10 @@ from experiments.protocols import heat_trials
 
 pytestmark = pytest.mark.slow
 SCALE = 0.5
+#: Simulated time allowed per ramp. The protocol allows the 10-s cut-off for every trial; these
+#: tests budget 6 s (mean latency is ~3 s) to spare CI ~80 s of simulated time per run. A run
+#: that needed more would end early, and the latency test, which counts 20 trials, would fail.
+LATENCY_BUDGET_S = 6.0
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +23,7 @@ def heat_runs(build_root):
     params = ParameterSet()
     knobs = {name: knob.default for name, knob in heat_trials.KNOBS.items()}  # 20 trials, 60 s ongoing
     cutoff = float(params["heat.cutoff"])
-    layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1), heat_trials.duration_s(knobs, cutoff),
+    layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1), heat_trials.duration_s(knobs, LATENCY_BUDGET_S),
                       seed=1, build_root=build_root, name="test_heat_trials")
     sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
     results = {}

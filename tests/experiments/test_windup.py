@@ -43,9 +43,9 @@ def test_sixteen_c_strength_stimuli_wind_up_two_to_five_fold(windup_runs, hz):
     assert 2.0 <= windup_runs[hz, 0.0]["windup_ratio"] <= 5.0
 
 
-@pytest.mark.xfail(strict=True, reason="OFF->WDR refit to 0.7 nS (lidocaine target) made ketamine reduce the first "
-                   "C response by ~22% and wind-up by < half; wind-up needs refitting (issue 4 note)")
-@pytest.mark.parametrize("hz", [0.5, 1.0])
+@pytest.mark.parametrize("hz", [0.5, pytest.param(1.0, marks=pytest.mark.xfail(
+    strict=True, reason="at 1 Hz 0.5 uM ketamine removes less than half of the wind-up; the refit that meets it "
+    "(README, issue 4 note) moves RVM lidocaine past 10%"))])
 def test_analgesic_ketamine_halves_windup(windup_runs, hz):
     """Ketamine at 0.5 uM cuts wind-up (R16/R1 - 1, the growth above the first response) by at
     least half (Guirimand et al. 2000; Dickenson & Sullivan 1987 with AP5)."""
@@ -54,8 +54,6 @@ def test_analgesic_ketamine_halves_windup(windup_runs, hz):
     assert ketamine <= 0.5 * control
 
 
-@pytest.mark.xfail(strict=True, reason="OFF->WDR refit to 0.7 nS (lidocaine target) made ketamine reduce the first "
-                   "C response by ~22% and wind-up by < half; wind-up needs refitting (issue 4 note)")
 @pytest.mark.parametrize("hz", [0.5, 1.0])
 def test_ketamine_spares_the_first_c_fibre_response(windup_runs, hz):
     """The C-fibre input response to the first stimulus changes by less than 20% with ketamine

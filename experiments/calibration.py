@@ -1,0 +1,122 @@
+"""Fitting script: score candidate parameter values against the wind-up and heat-trial targets.
+
+Wind-up and the RVM's share of the heat withdrawal latency depend on the same WDR drive, so
+they are fitted together. Each protocol shape is built once (C++ standalone) and re-run for
+every candidate with its overrides as run arguments, the route every protocol takes
+(``Circuit.parameter_values``). Usage::
+
+    python -m experiments.calibration "calcium.nmda_ca_gain=0.014 uM/(pA*s)" \\
+        "connections.c_peptidergic_to_wdr.w_nmda=0.16nS;dorsal_horn.wdr.g_can=3nS"
+
+Each argument is one candidate: ``;``-separated ``path=value`` overrides of the parameter
+source (an empty string is the current source). The table printed has, per candidate,
+R16/R1 at 0.5 and 1 Hz without and with 0.5 uM ketamine, the ketamine change of the first
+C-fibre response, the ketamine share of wind-up removed, the mean heat latency and its change
+under RVM lidocaine. Targets: ``tests/experiments/test_windup.py`` and
+``tests/experiments/test_heat_trials.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+from circuits import ParameterSet, build_circuit
+from circuits.parameters import parse_unit
+
+from .config import parse_value
+from .engine import FastLayer
+from .protocols import heat_trials, windup
+
+KETAMINE_UM = 0.5
+SCALE = 0.5
+SEED = 1
+
+
+def candidate(text: str) -> dict:
+    """``"a.b=1nS;c.d=0.02 uM/(pA*s)"`` -> overrides of the parameter source (checked)."""
+    overrides = {}
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        path, _, value = (part.strip() for part in item.partition("="))
+        number, _, unit = value.partition(" ")
+        overrides[path] = float(number) * parse_unit(unit) if unit else parse_value(value)
+    ParameterSet(overrides)  # raises on an unknown path or a wrong unit
+    return overrides
+
+
+def windup_scores(candidates: list[dict], build_root: str) -> list[dict]:
+    knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
+    layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED),
+                      windup.duration_s(dict(knobs, stim_hz=0.5)), seed=SEED, build_root=build_root,
+                      name="calibration-windup")
+    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+    rows = []
+    try:
+        for overrides in candidates:
+            params, row = ParameterSet(overrides), {}
+            for hz in (0.5, 1.0):
+                for ket in (0.0, KETAMINE_UM):
+                    run_knobs = dict(knobs, stim_hz=hz, ketamine_uM=ket)
+                    spikes = layer.run(windup.windup_run_args(layer, run_knobs, params))
+                    out = windup.windup_readouts(spikes, sizes, run_knobs)
+                    row[hz, ket] = (out["windup_ratio"].value, out["first_c_response"].value)
+            rows.append(row)
+    finally:
+        layer.close()
+    return rows
+
+
+def heat_scores(candidates: list[dict], build_root: str, n_trials: int) -> list[dict]:
+    knobs = dict({name: knob.default for name, knob in heat_trials.KNOBS.items()},
+                 n_trials=n_trials, spontaneous_s=10.0)
+    cutoff = float(ParameterSet()["heat.cutoff"])
+    layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED),
+                      heat_trials.duration_s(knobs, cutoff), seed=SEED, build_root=build_root,
+                      name="calibration-heat")
+    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+    rows = []
+    try:
+        for overrides in candidates:
+            params, row = ParameterSet(overrides), {}
+            for lidocaine in (False, True):
+                run_knobs = dict(knobs, rvm_inactivated=lidocaine)
+                spikes = layer.run(heat_trials.heat_trial_run_args(layer, run_knobs, params))
+                out = heat_trials.heat_trial_readouts(spikes, sizes, run_knobs, cutoff)
+                row[lidocaine] = tuple(float(np.mean(out[key].value)) if key in out else float("nan") for key in
+                                       ("withdrawal_latency_s", "p_on_burst", "on_burst_lead_ms", "off_pause_lead_ms"))
+            rows.append(row)
+    finally:
+        layer.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments.calibration", description=__doc__.split("\n")[0])
+    parser.add_argument("candidates", nargs="*", default=[""], help="';'-separated path=value overrides")
+    parser.add_argument("--only", choices=("windup", "heat"), help="score one protocol only")
+    parser.add_argument("--heat-trials", type=int, default=10, help="heat trials per candidate (default 10)")
+    parser.add_argument("--build-root", default=".build/calibration")
+    args = parser.parse_args(argv)
+    candidates = [candidate(text) for text in args.candidates or [""]]
+    wind = None if args.only == "heat" else windup_scores(candidates, args.build_root)
+    heat = None if args.only == "windup" else heat_scores(candidates, args.build_root, args.heat_trials)
+    for k, text in enumerate(args.candidates or [""]):
+        cells = []
+        for hz in (0.5, 1.0) if wind else ():
+            (r0, f0), (r1, f1) = wind[k][hz, 0.0], wind[k][hz, KETAMINE_UM]
+            removed = 1 - (r1 - 1) / (r0 - 1) if r0 > 1 else float("nan")
+            cells.append(f"{hz:g} Hz R16/R1 {r0:.2f} ket {r1:.2f} (removed {removed:.0%}) first {f0:.2f} "
+                         f"ket {f1 / f0 - 1 if f0 else float('nan'):+.0%}")
+        line = " | ".join(cells)
+        if heat:
+            (lat, p_on, on_lead, off_lead), lat_lido = heat[k][False], heat[k][True][0]
+            line += (f" | latency {lat:.2f} s lidocaine {lat_lido / lat - 1:+.1%} p_on {p_on:.2f} "
+                     f"leads ON {on_lead:.0f} OFF {off_lead:.0f} ms")
+        print(f"[{text or 'source'}]\n    {line}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

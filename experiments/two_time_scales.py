@@ -1,0 +1,149 @@
+"""The two-time-scale engine: dosing, pharmacokinetics and adaptive states (slow layer) coupled
+to probes of the spiking network (fast layer), as in ``shared/design.md`` section 1.
+
+:class:`CoupledRun` holds one built :class:`~experiments.engine.FastLayer`, a dosing regimen
+and the slow state (``circuits.adaptation.SlowState``). Its clock moves in two ways:
+
+- :meth:`CoupledRun.advance` integrates the slow layer from the current time to a later one,
+  driven by the MOR occupancy of the regimen's effect-site concentrations (exact PK,
+  ``circuits.pharmacokinetics``) and by the NMDA activity that the last probe measured;
+- :meth:`CoupledRun.probe` runs the fast layer once at the current time, in the state the slow
+  layer and the drugs set (:class:`circuits.Modulation`: MOR activation after desensitisation,
+  blocker concentration, RVM CCK drive, transporter capacity, withdrawal rebound, early and
+  consolidated potentiation of the plastic synapses), and reads back what the slow layer needs:
+  the early potentiation of each plastic C-fibre synapse after the probe (so plastic weights
+  carry from probe to probe) and the NMDA activity of the dorsal horn, the unblocked fraction of
+  synaptic NMDA receptors at the end of the probe (1 drug-free; an open-channel blocker lowers it
+  with use). NMDA activity during exposure is what drives the NMDA-dependent adaptations, which
+  is why a blocker given with the opioid prevents them and one given later does not undo them.
+
+The probe duration is fixed by the build (one compiled network serves every probe); each probe
+starts from the network's initial state except for the run arguments, which carry the slow state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from circuits import Modulation, ParameterSet
+from circuits import adaptation
+from circuits import pharmacokinetics as pk
+from circuits.circuit import SPINAL_POPULATIONS
+
+from .engine import FastLayer, RunArgs
+
+#: PK sampling step of the occupancy that drives the slow layer between probes (s); the slow
+#: layer interpolates linearly between samples (``adaptation.SlowDrive``).
+OCCUPANCY_STEP_S = 60.0
+
+
+@dataclass
+class ProbeRecord:
+    """One probe: its time, the state it ran in and what it returned."""
+
+    time_s: float
+    modulation: Modulation
+    states: dict[str, float]
+    spikes: dict
+    nmda_activity: float
+    #: early potentiation of each plastic synapse after the probe (extrapolated when sampled)
+    early_after: np.ndarray
+
+
+class CoupledRun:
+    """A dosing regimen applied to one built fast layer over minutes to days."""
+
+    def __init__(self, layer: FastLayer, params: ParameterSet, regimen: pk.Regimen, *, species: str = "rat",
+                 blocker: str = "ketamine", start_s: float = 0.0):
+        self.layer, self.params, self.regimen = layer, params, list(regimen)
+        self.species, self.blocker = species, blocker
+        self.owner, self.first, self.stop = layer.circuit.plastic_synapses()
+        self.state = adaptation.initial_state(self.stop - self.first, params)
+        self.time_s = float(start_s)
+        self.nmda_activity = 1.0
+        self._spinal_cells = np.concatenate([layer.circuit.indices(p) for p in SPINAL_POPULATIONS])
+
+    # -- slow layer -----------------------------------------------------------------------------
+    def concentrations_uM(self, times_s) -> dict[str, np.ndarray]:
+        """Unbound effect-site concentration of each drug of the regimen at ``times_s``."""
+        times_s = np.atleast_1d(np.asarray(times_s, dtype=float))
+        if not self.regimen:
+            return {}
+        return pk.simulate(self.regimen, self.species, times_s, self.params).effect
+
+    def occupancy(self, times_s) -> np.ndarray:
+        """Efficacy-weighted MOR occupancy (0..1) before desensitisation: the slow layer's drive."""
+        conc = self.concentrations_uM(times_s)
+        _, activation = pk.mor_occupancy(conc, self.params, species=self.species)
+        return np.broadcast_to(activation, np.shape(np.atleast_1d(times_s))).astype(float)
+
+    def advance(self, t1_s: float) -> None:
+        """Integrate the slow layer to ``t1_s`` under the regimen and the last measured NMDA activity."""
+        if t1_s < self.time_s:
+            raise ValueError(f"cannot advance backwards from {self.time_s} s to {t1_s} s")
+        if t1_s == self.time_s:
+            return
+        n = max(2, int(np.ceil((t1_s - self.time_s) / OCCUPANCY_STEP_S)) + 1)
+        grid = np.linspace(self.time_s, t1_s, n)
+        drive = adaptation.SlowDrive(occupancy_spinal=self.occupancy(grid), nmda_activity=self.nmda_activity,
+                                     times_s=grid)
+        self.state = adaptation.advance(self.state, self.time_s, t1_s, drive, self.params)
+        self.time_s = float(t1_s)
+
+    def modulation(self) -> Modulation:
+        """The fast layer's drug and slow state at the current time."""
+        conc = {drug: float(c[0]) for drug, c in self.concentrations_uM([self.time_s]).items()}
+        occupancy = float(self.occupancy([self.time_s])[0])
+        _, activation = pk.mor_occupancy(conc, self.params, desensitisation=self.state.desensitisation,
+                                         species=self.species)
+        mor = float(np.clip(activation, 0.0, 1.0))
+        return Modulation(
+            mor_spinal=mor, mor_rvm=mor, blocker=self.blocker, blocker_uM=conc.get(self.blocker, 0.0),
+            cck_drive=self.state.cck_drive, transporter_capacity=self.state.transporter_capacity,
+            rebound=adaptation.rebound(self.state, occupancy, self.params),
+            ltp_early=self.state.early.copy(), ltp_late=self.state.consolidated.copy())
+
+    # -- fast layer -----------------------------------------------------------------------------
+    def probe(self, run_args: Callable[[Modulation], RunArgs], *, represents_s: float | None = None) -> ProbeRecord:
+        """Run the fast layer now with ``run_args(modulation)``; carry its plasticity back.
+
+        Without ``represents_s`` the probe is the event itself (a conditioning train): the early
+        potentiation after it is carried as it is. With ``represents_s`` the probe is a sample
+        of conditions that hold for that long (ongoing activity during withdrawal): the change
+        it induced is extrapolated over ``represents_s`` (see :func:`extrapolate_induction`)."""
+        modulation = self.modulation()
+        states = self.state.scalars()
+        before = self.state.early.copy()
+        spikes = self.layer.run(run_args(modulation))
+        after = np.asarray(self.layer.read(self.owner, "ltp_early")[self.first:self.stop], dtype=float)
+        if represents_s is not None:
+            after = extrapolate_induction(before, after, represents_s / float(self.layer.duration),
+                                          float(self.params["plasticity.ltp_max"]))
+        self.state.early = after
+        blocked = np.asarray(self.layer.read("neurons", "blocked_syn"), dtype=float)[self._spinal_cells]
+        self.nmda_activity = float(np.mean(1.0 - blocked))
+        return ProbeRecord(self.time_s, modulation, states, spikes, self.nmda_activity, after.copy())
+
+
+def extrapolate_induction(before: np.ndarray, after: np.ndarray, repeats: float, ltp_max: float) -> np.ndarray:
+    """Early potentiation after ``repeats`` probes' worth of the conditions one probe sampled.
+
+    The plasticity rule (``circuits.synapses``) moves each synapse a fraction of the way towards
+    ``ltp_max`` (potentiation) or towards 0 (depression) at each presynaptic spike, so under
+    constant conditions the remaining distance shrinks geometrically: a probe that closed a
+    fraction f of it closes ``1 - (1 - f)**repeats`` over ``repeats`` probes (the fast layer
+    measures the rate, the slow clock applies it: E & Engquist 2003 heterogeneous multiscale
+    method)."""
+    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    out = after.copy()
+    up = after > before
+    gap = np.maximum(ltp_max - before[up], 1e-12)
+    f = np.clip((after[up] - before[up]) / gap, 0.0, 1.0)
+    out[up] = ltp_max - (ltp_max - before[up]) * (1.0 - f) ** repeats
+    down = (after < before) & (before > 0)
+    f = np.clip((before[down] - after[down]) / before[down], 0.0, 1.0)
+    out[down] = before[down] * (1.0 - f) ** repeats
+    return out

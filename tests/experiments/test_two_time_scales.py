@@ -1,0 +1,128 @@
+"""The two-time-scale engine couples pharmacokinetics and adaptive states to probes of the fast
+layer. A stand-in fast layer (no Brian2 network) reports what a real probe would: the early
+potentiation of the plastic synapses after the run and the blocked fraction of NMDA receptors,
+so these tests check the coupling itself; the science of the probes is tested with the protocols."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from circuits import ParameterSet
+from circuits import pharmacokinetics as pk
+from experiments.two_time_scales import CoupledRun, extrapolate_induction
+
+N_CELLS, N_PLASTIC = 12, 5
+HOUR, DAY = 3600.0, 86400.0
+LTP_MAX = float(ParameterSet()["plasticity.ltp_max"])
+
+
+class StandInLayer:
+    """Records the modulation of each probe; each run adds ``induced`` early potentiation to the
+    plastic synapses it was given and leaves NMDA receptors ``blocked`` (fraction)."""
+
+    duration = 10.0  # s of fast time per probe
+
+    def __init__(self, induced=0.0, blocked=0.0, closes=0.0):
+        self.induced, self.blocked, self.closes, self.seen = induced, blocked, closes, []
+        self._early = np.zeros(N_PLASTIC)
+        self.circuit = SimpleNamespace(plastic_synapses=lambda: ("afferent_synapses", 2, 2 + N_PLASTIC),
+                                       indices=lambda population: np.arange(N_CELLS))
+
+    def run(self, run_args):
+        self.seen.append(run_args)
+        early = np.asarray(run_args.ltp_early, dtype=float)
+        self._early = early + self.induced + self.closes * (LTP_MAX - early)
+        return {}
+
+    def read(self, owner, variable):
+        if variable == "ltp_early":
+            return np.concatenate([np.zeros(2), self._early, np.zeros(3)])
+        return np.full(N_CELLS, self.blocked)
+
+
+def passthrough(modulation):
+    return modulation
+
+
+def test_potentiation_induced_in_one_probe_carries_into_the_next():
+    """Plastic weights carry from probe to probe: what one probe induced is the next probe's
+    starting potentiation (less the decay of early LTP in between)."""
+    layer = StandInLayer(induced=0.2)
+    run = CoupledRun(layer, ParameterSet(), [])
+    run.probe(passthrough)
+    run.advance(60.0)
+    second = run.probe(passthrough)
+    assert np.all(second.modulation.ltp_early > 0.15) and np.all(second.modulation.ltp_early <= 0.2)
+    assert np.all(run.state.early > second.modulation.ltp_early)  # the second probe added more
+
+
+def test_nmda_block_measured_in_a_probe_prevents_cck_growth_during_morphine():
+    """RVM CCK drive grows several-fold over 3 days of morphine (Xie et al. 2005) when NMDA
+    receptors work, and not when the fast layer reports them blocked (Dunbar & Yaksh 1996)."""
+    regimen = [pk.Pump("morphine", 40.0, "mg/kg/day", start=0.0, stop=7 * DAY)]
+    outcome = {}
+    for blocked in (0.0, 1.0):
+        run = CoupledRun(StandInLayer(blocked=blocked), ParameterSet(), regimen)
+        for day in range(1, 4):
+            run.probe(passthrough)
+            run.advance(day * DAY)
+        outcome[blocked] = run.state.cck_drive
+    assert outcome[0.0] >= 2.5
+    assert outcome[1.0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_probe_carries_the_drug_state_of_its_time():
+    """During a remifentanil infusion the probe runs with MOR activation; 10 min after an abrupt
+    stop (effect-site remifentanil below 10% in the rat) the activation has fallen to under a
+    quarter and a withdrawal rebound drives the lamina I cells (Drdla et al. 2009)."""
+    regimen = [pk.Infusion("remifentanil", 450.0, "ug/kg/h", start=0.0, stop=HOUR)]
+    run = CoupledRun(StandInLayer(), ParameterSet(), regimen)
+    run.advance(50 * 60.0)
+    during = run.probe(passthrough).modulation
+    run.advance(HOUR + 10 * 60.0)
+    after = run.probe(passthrough).modulation
+    assert during.mor_spinal > 0.5 and during.rebound == 0.0
+    assert after.mor_spinal < 0.25 * during.mor_spinal and after.rebound > 0.1
+
+
+def test_blocker_concentration_follows_its_pharmacokinetics():
+    """Ketamine in the regimen reaches the probe as its unbound effect-site concentration."""
+    regimen = [pk.Dose("ketamine", 10.0, "mg/kg", route="sc", time=0.0)]
+    run = CoupledRun(StandInLayer(), ParameterSet(), regimen)
+    run.advance(20 * 60.0)
+    early = run.probe(passthrough).modulation.blocker_uM
+    run.advance(8 * HOUR)
+    late = run.probe(passthrough).modulation.blocker_uM
+    assert early > 1.0 and late < 0.1 * early
+
+
+def test_the_slow_clock_cannot_run_backwards():
+    run = CoupledRun(StandInLayer(), ParameterSet(), [])
+    run.advance(10.0)
+    with pytest.raises(ValueError, match="backwards"):
+        run.advance(5.0)
+
+
+def test_a_sampled_probe_is_extrapolated_geometrically():
+    """The rule closes a fraction of the distance to its bound at each spike, so 10 probes' worth
+    of a probe that closed 10% closes 1 - 0.9**10 = 65%; depression shrinks geometrically too."""
+    before = np.array([0.0, 0.4, 0.4])
+    after = np.array([0.1 * LTP_MAX, 0.4 + 0.1 * (LTP_MAX - 0.4), 0.36])
+    out = extrapolate_induction(before, after, 10.0, LTP_MAX)
+    assert out[0] == pytest.approx(LTP_MAX * (1 - 0.9 ** 10), rel=1e-9)
+    assert out[1] == pytest.approx(LTP_MAX - (LTP_MAX - 0.4) * 0.9 ** 10, rel=1e-9)
+    assert out[2] == pytest.approx(0.4 * 0.9 ** 10, rel=1e-9)
+
+
+def test_induction_over_an_interval_does_not_depend_on_how_often_it_is_probed():
+    """30 min of the same conditions give the same potentiation probed every 5 or every 15 min."""
+    final = []
+    for every_min in (5, 15):
+        run = CoupledRun(StandInLayer(closes=0.002), ParameterSet(), [])
+        for k in range(30 // every_min):
+            run.probe(passthrough, represents_s=every_min * 60.0)
+            run.advance((k + 1) * every_min * 60.0)
+        final.append(run.state.potentiation.mean())
+    assert final[0] > 0.1
+    assert final[0] == pytest.approx(final[1], rel=0.05)
