@@ -19,6 +19,7 @@ a new duration or shape recompiles only what changed. The Cython cache lives und
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import os
@@ -89,7 +90,8 @@ class FastLayer:
         run_args = run_args or {}
         if self.device == "standalone":
             args = {self._variable(key): value for key, value in run_args.items()}
-            brian2.device.run(directory=str(self.directory), run_args=args, with_output=False)
+            with _environment_kept():
+                brian2.device.run(directory=str(self.directory), run_args=args, with_output=False)
         else:
             if self.runs:
                 self.circuit.network.restore("initial")
@@ -123,6 +125,20 @@ class FastLayer:
         if self._lock is not None:
             os.close(self._lock)  # releases the flock
             self._lock = None
+
+
+@contextlib.contextmanager
+def _environment_kept():
+    """Undo the environment variables Brian2 sets for the standalone binary (``LD_BIND_NOW=1``):
+    left in ``os.environ`` they reach every later child process, and a daemon that dlopens
+    plugins with unresolved symbols (slurmd loading select/cons_tres) then fails to start."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for key in set(os.environ) - set(saved):
+            del os.environ[key]
+        os.environ.update(saved)
 
 
 def claim_build_slot(build_root: Path, name: str) -> tuple[Path, int]:

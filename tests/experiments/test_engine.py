@@ -100,3 +100,17 @@ def test_a_slot_held_by_another_process_is_not_taken(tmp_path):
     slot, lock = claim_build_slot(tmp_path, "heat")  # the holder has exited: its slot is free
     assert slot.name == "heat-0"
     os.close(lock)
+
+
+@pytest.mark.slow
+def test_a_standalone_run_leaves_the_environment_as_it_found_it(build_root, monkeypatch):
+    """Brian2 sets LD_BIND_NOW=1 for its standalone binary; left in the environment it made later
+    child processes bind every symbol at load time, and slurmd then failed to load its
+    select/cons_tres plugin (the SLURM test skipped inside the full suite)."""
+    monkeypatch.delenv("LD_BIND_NOW", raising=False)
+    layer = layer_for("standalone", build_root, 0.1, "engine_environment")
+    try:
+        layer.run(layer.circuit.parameter_values())
+    finally:
+        layer.close()
+    assert "LD_BIND_NOW" not in os.environ

@@ -48,7 +48,6 @@ def cluster():
     if started.returncode == CANNOT_START:
         pytest.skip(started.stderr.strip().splitlines()[-1])
     if started.returncode != 0:
-        # seen only inside the full suite (slurmd fails to dlopen select/cons_tres); under study
         why = [line for line in started.stderr.splitlines() if "error" in line.lower() or "[slurm]" in line]
         pytest.skip("cluster daemons did not start twice: " + " | ".join(why[-4:]))
     try:
