@@ -397,6 +397,12 @@ def _median(values: list[float]) -> float:
     return float(statistics.median(values)) if values else math.nan
 
 
+def _process_fields(raw: dict) -> dict[str, Any]:
+    """What every measuring process reports besides its timings."""
+    keys = ("cores", "peak_rss_mib", "children_peak_rss_mib", "neurons", "synapses", "runs")
+    return {key: raw[key] for key in keys}
+
+
 def summarize_project(raw: dict, settings: Settings) -> dict[str, Any]:
     runs = raw["runs"]
     run_s = _median([r["run_s"] for r in runs])
@@ -413,12 +419,7 @@ def summarize_project(raw: dict, settings: Settings) -> dict[str, Any]:
         "total_s": raw["build_s"] + sum(r["run_s"] for r in runs),
         "synaptic_events": events,
         "synaptic_events_per_s_per_core": _ratio(_ratio(events, total_simulation_s), raw["cores"]),
-        "cores": raw["cores"],
-        "peak_rss_mib": raw["peak_rss_mib"],
-        "children_peak_rss_mib": raw["children_peak_rss_mib"],
-        "neurons": raw["neurons"],
-        "synapses": raw["synapses"],
-        "runs": runs,
+        **_process_fields(raw),
     }
 
 
@@ -436,12 +437,7 @@ def summarize_naive(raw: dict, settings: Settings) -> dict[str, Any]:
         "realtime_factor": _ratio(settings.duration_s, run_s),
         "total_s": sum(r["total_s"] for r in runs),
         "synaptic_events_per_s_per_core": _ratio(_ratio(events, sum(r["run_s"] for r in later)), raw["cores"]),
-        "cores": raw["cores"],
-        "peak_rss_mib": raw["peak_rss_mib"],
-        "children_peak_rss_mib": raw["children_peak_rss_mib"],
-        "neurons": raw["neurons"],
-        "synapses": raw["synapses"],
-        "runs": runs,
+        **_process_fields(raw),
     }
 
 

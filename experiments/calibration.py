@@ -46,12 +46,16 @@ def candidate(text: str) -> dict:
     return overrides
 
 
+def _layer(duration_s: float, build_root: str, name: str) -> tuple[FastLayer, dict[str, int]]:
+    """The fast layer of the current parameter source, built once; candidates are run arguments."""
+    layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED), duration_s, seed=SEED,
+                      build_root=build_root, name=name)
+    return layer, {p: layer.circuit.size(p) for p in layer.circuit.populations}
+
+
 def windup_scores(candidates: list[dict], build_root: str) -> list[dict]:
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
-    layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED),
-                      windup.duration_s(dict(knobs, stim_hz=0.5)), seed=SEED, build_root=build_root,
-                      name="calibration-windup")
-    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+    layer, sizes = _layer(windup.duration_s(dict(knobs, stim_hz=0.5)), build_root, "calibration-windup")
     rows = []
     try:
         for overrides in candidates:
@@ -72,10 +76,7 @@ def heat_scores(candidates: list[dict], build_root: str, n_trials: int) -> list[
     knobs = dict({name: knob.default for name, knob in heat_trials.KNOBS.items()},
                  n_trials=n_trials, spontaneous_s=10.0)
     cutoff = float(ParameterSet()["heat.cutoff"])
-    layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED),
-                      heat_trials.duration_s(knobs, cutoff), seed=SEED, build_root=build_root,
-                      name="calibration-heat")
-    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+    layer, sizes = _layer(heat_trials.duration_s(knobs, cutoff), build_root, "calibration-heat")
     rows = []
     try:
         for overrides in candidates:

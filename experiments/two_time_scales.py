@@ -96,9 +96,9 @@ class CoupledRun:
     def modulation(self) -> Modulation:
         """The fast layer's drug and slow state at the current time."""
         conc = {drug: float(c[0]) for drug, c in self.concentrations_uM([self.time_s]).items()}
-        occupancy = float(self.occupancy([self.time_s])[0])
-        _, activation = pk.mor_occupancy(conc, self.params, desensitisation=self.state.desensitisation,
-                                         species=self.species)
+        _, undesensitised = pk.mor_occupancy(conc, self.params, species=self.species)
+        occupancy = float(undesensitised)
+        activation = (1.0 - self.state.desensitisation) * occupancy  # as mor_occupancy(..., desensitisation)
         mor = float(np.clip(activation, 0.0, 1.0))
         return Modulation(
             mor_spinal=mor, mor_rvm=mor, blocker=self.blocker, blocker_uM=conc.get(self.blocker, 0.0),
