@@ -7,7 +7,8 @@ Each fibre fires as an inhomogeneous Poisson process whose rate sums three drive
 - mechanical force: the rate profile of Medlock et al. 2022, an onset rate relaxing to an
   adapted rate, scaled by force / reference force as in their ``spkt_gen.py``; the force and the
   time of its onset come from the TimedArrays ``force_ratio`` and ``force_onset``;
-- electrical stimulation: each pulse that reaches the fibre's recruitment threshold makes it
+- electrical stimulation: each pulse that reaches the fibre's recruitment threshold (the class
+  value with a log-normal spread across fibres, so responses grow with stimulus strength) makes it
   fire once after its conduction delay: the class latency plus a dispersion drawn once per fibre
   (Aguiar et al. 2010). The delay is the synaptic delay of the stimulator-to-afferent pathway
   (``volley``), so the pulses of a high-frequency train that are in flight together each arrive

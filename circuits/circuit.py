@@ -81,6 +81,8 @@ class Circuit:
     heat_threshold_z: np.ndarray | None = None
     #: per-fibre standard normal draw of the conduction-delay dispersion
     volley_z: np.ndarray | None = None
+    #: per-fibre standard normal draw that places its electrical threshold (log scale)
+    electrical_threshold_z: np.ndarray | None = None
 
     def size(self, population: str) -> int:
         _, start, stop = self.populations[population]
@@ -117,6 +119,8 @@ class Circuit:
                 values[("afferents", key)][start:stop] = params[f"afferents.{population}.{key}"]
             values[("afferents", "heat_threshold")][start:stop] += (
                 self.heat_threshold_z[start:stop] * params["afferents.heat_threshold_sd"])
+            values[("afferents", "electrical_threshold")][start:stop] *= np.exp(
+                self.electrical_threshold_z[start:stop] * params["afferents.electrical_threshold_log_sd"])
         # central cells
         n_cells = len(self.groups["neurons"])
         for key in nrn.INTRINSIC:
@@ -301,7 +305,8 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                       populations=populations, fast_spiking=fast_spiking,
                       heat_threshold_z=rng.normal(size=len(afferents)),
                       # a stream of its own, so the draws of the connectivity stay those of ``seed``
-                      volley_z=np.random.default_rng([seed, 1]).normal(size=len(afferents)))
+                      volley_z=np.random.default_rng([seed, 1]).normal(size=len(afferents)),
+                      electrical_threshold_z=np.random.default_rng([seed, 2]).normal(size=len(afferents)))
 
     # ---- pathways -------------------------------------------------------------------------
     projections = {

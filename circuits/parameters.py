@@ -190,7 +190,7 @@ def _adex(
                       "time constant of the slow adaptation current"),
         "state_gain": P(state_gain, "1", "Heinricher et al. 1989: ON cells cycle in phase with each other",
                         "weight of the common slow RVM state drive"),
-        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py)" if g_can else "no CAN current in this cell class",
+        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli, halved by 0.5 uM ketamine, from spinal mechanisms with weak descending facilitation (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py; python -m experiments.calibration)" if g_can else "no CAN current in this cell class",
                    "maximal Ca2+-activated non-selective cation (CAN) conductance"),
         "tau_ca": P(tau_ca, "ms", "fitted: wind-up at 0.5 and 1 Hz (Dickenson & Sullivan 1987; tests/experiments/test_windup.py): a Ca2+-dependent signal lasting tens of seconds" if tau_ca > 1000 else "[T] clearance of NMDA-driven dendritic Ca2+ within ~0.5 s (Shouval et al. 2002 calcium control model)",
                     "decay time constant of intracellular Ca2+"),
@@ -252,6 +252,7 @@ DEFAULTS: dict[str, Any] = {
             "electrical_threshold": P(10.0, "1", "[T]", "stimulus strength that recruits the fibre"),
         },
         "heat_threshold_sd": P(1.5, "kelvin", "[T] spread of heat thresholds across fibres", "s.d. of per-fibre heat thresholds"),
+        "electrical_threshold_log_sd": P(0.35, "1", "[T] C-fibre-evoked responses grow over about a three-fold range of stimulus intensity above threshold (input-output curves of Liu & Sandkuehler 1997)", "s.d. of the natural log of per-fibre electrical thresholds around the class value"),
         "reference_force": P(400.0, "mN", "Medlock et al. 2022: rates scaled by force / 400 mN", "force at which the listed rates apply"),
     },
     "dorsal_horn": {
@@ -263,7 +264,7 @@ DEFAULTS: dict[str, Any] = {
         ),
         "wdr": _adex(
             n=20, C=100, gL=5, EL=-65, VT=-50, dT=2, a=2, tau_w=150, b=15, Vr=-55, t_ref=2,
-            mu=0, sigma=15, g_can=3.0, tau_ca=40000.0,
+            mu=0, sigma=15, g_can=5.5, tau_ca=40000.0,
             source="Aguiar et al. 2010 WDR neuron (input resistance ~200 MOhm) [T]; AdEx form",
             n_source="scaled network; matches Medlock 2022 projection count order",
         ),
@@ -429,7 +430,7 @@ DEFAULTS["connections"] = {
     "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=4.0),
     "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=0.3),
     # descending control via the dorsolateral funiculus
-    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF", ampa=0.1, nmda=0.05, delay=20.0),
+    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF; weights fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991; python -m experiments.calibration)", ampa=0.03, nmda=0.015, delay=20.0),
     "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.05, nmda=0.025, delay=20.0),
     "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission; weight fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991)", gaba=0.7, delay=20.0),
     "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),

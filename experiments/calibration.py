@@ -46,16 +46,16 @@ def candidate(text: str) -> dict:
     return overrides
 
 
-def _layer(duration_s: float, build_root: str, name: str) -> tuple[FastLayer, dict[str, int]]:
+def _layer(duration_s: float, build_root: str) -> tuple[FastLayer, dict[str, int]]:
     """The fast layer of the current parameter source, built once; candidates are run arguments."""
     layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED), duration_s, seed=SEED,
-                      build_root=build_root, name=name)
+                      build_root=build_root)
     return layer, {p: layer.circuit.size(p) for p in layer.circuit.populations}
 
 
 def windup_scores(candidates: list[dict], build_root: str) -> list[dict]:
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
-    layer, sizes = _layer(windup.duration_s(dict(knobs, stim_hz=0.5)), build_root, "calibration-windup")
+    layer, sizes = _layer(windup.duration_s(dict(knobs, stim_hz=0.5)), build_root)
     rows = []
     try:
         for overrides in candidates:
@@ -73,31 +73,20 @@ def windup_scores(candidates: list[dict], build_root: str) -> list[dict]:
 
 
 def heat_scores(candidates: list[dict], build_root: str, n_trials: int) -> list[dict]:
-    knobs = dict({name: knob.default for name, knob in heat_trials.KNOBS.items()},
-                 n_trials=n_trials, spontaneous_s=10.0)
-    cutoff = float(ParameterSet()["heat.cutoff"])
-    layer, sizes = _layer(heat_trials.duration_s(knobs, cutoff), build_root, "calibration-heat")
-    rows = []
-    try:
-        for overrides in candidates:
-            params, row = ParameterSet(overrides), {}
-            for lidocaine in (False, True):
-                run_knobs = dict(knobs, rvm_inactivated=lidocaine)
-                spikes = layer.run(heat_trials.heat_trial_run_args(layer, run_knobs, params))
-                out = heat_trials.heat_trial_readouts(spikes, sizes, run_knobs, cutoff)
-                row[lidocaine] = tuple(float(np.mean(out[key].value)) if key in out else float("nan") for key in
-                                       ("withdrawal_latency_s", "p_on_burst", "on_burst_lead_ms", "off_pause_lead_ms"))
-            rows.append(row)
-    finally:
-        layer.close()
-    return rows
+    """The heat test's runs (tests/experiments/test_heat_trials.py) with ``n_trials`` trials."""
+    knobs = dict({name: knob.default for name, knob in heat_trials.KNOBS.items()}, n_trials=n_trials)
+    runs = heat_trials.intact_and_lidocaine(knobs, heat_trials.SCREENING_RAMP_S, scale=SCALE, seed=SEED, build_root=build_root,
+                                            candidates=tuple(ParameterSet(c) for c in candidates))
+    keys = ("withdrawal_latency_s", "p_on_burst", "on_burst_lead_ms", "off_pause_lead_ms")
+    return [{lido: tuple(float(np.mean(run[lido][key])) if key in run[lido] else float("nan") for key in keys)
+             for lido in (False, True)} for run in runs]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.calibration", description=__doc__.split("\n")[0])
     parser.add_argument("candidates", nargs="*", default=[""], help="';'-separated path=value overrides")
     parser.add_argument("--only", choices=("windup", "heat"), help="score one protocol only")
-    parser.add_argument("--heat-trials", type=int, default=10, help="heat trials per candidate (default 10)")
+    parser.add_argument("--heat-trials", type=int, default=20, help="heat trials per candidate (default 20, as the test)")
     parser.add_argument("--build-root", default=".build/calibration")
     args = parser.parse_args(argv)
     candidates = [candidate(text) for text in args.candidates or [""]]

@@ -8,7 +8,9 @@ compiling would cost more than it saves) the network is restored to its initial 
 random generator re-seeded and the values assigned before each run. Both give the same
 statistics (tests/experiments/test_engine.py).
 
-Build folders are slots ``<build_root>/<name>-<k>``: a layer takes the first slot that no live
+Build folders are slots ``<build_root>/<name>-<k>``, named by default after the network shape
+(``circuit-scale<scale>``: every protocol builds the same circuit, so a heat-trial build serves a
+wind-up run at the same scale). A layer takes the first slot that no live
 process holds (an exclusive ``flock`` on ``<slot>.lock``, released at :meth:`FastLayer.close` or
 when the process dies), so parallel processes never share a folder, and the slot is kept for the
 next layer. Brian2 rewrites only the generated files whose text changed, so building the same
@@ -43,7 +45,7 @@ class FastLayer:
     """A built fast layer of fixed shape and duration, re-runnable with new values."""
 
     def __init__(self, build: Callable[[], Circuit], duration_s: float, *, device: str = "standalone",
-                 seed: int = 1, build_root: Path | str = ".build", name: str = "circuit",
+                 seed: int = 1, build_root: Path | str = ".build", name: str | None = None,
                  dt_ms: float = 0.1, runtime_target: str = "cython"):
         if device not in ("standalone", "runtime"):
             raise ValueError(f"unknown device {device!r} (runtime or standalone)")
@@ -52,12 +54,9 @@ class FastLayer:
         self.seed = seed
         build_root = Path(build_root).resolve()
         self._lock = None
-        if device == "standalone":
-            self.directory, self._lock = claim_build_slot(build_root, name)
-        else:
-            self.directory = None
+        self.directory = None
         try:
-            _select_device(device, self.directory, build_root, runtime_target)
+            _select_device(device, build_root, runtime_target)
             defaultclock.dt = dt_ms * ms
             brian2.seed(seed)
             np.random.seed(seed)
@@ -69,6 +68,7 @@ class FastLayer:
                 gc.collect()
             self.circuit = build()
             if device == "standalone":
+                self.directory, self._lock = claim_build_slot(build_root, name or shape_name(self.circuit))
                 self.circuit.network.run(self.duration, namespace={})
                 brian2.device.build(directory=str(self.directory), compile=True, run=False)
             else:
@@ -156,11 +156,16 @@ def claim_build_slot(build_root: Path, name: str) -> tuple[Path, int]:
     raise RuntimeError(f"no free build slot under {build_root}")
 
 
-def _select_device(device: str, directory: Path, build_root: Path, runtime_target: str) -> None:
+def shape_name(circuit: Circuit) -> str:
+    """The build-slot name of a circuit's shape: its scale sets every group size in the code."""
+    return f"circuit-scale{circuit.scale:g}"
+
+
+def _select_device(device: str, build_root: Path, runtime_target: str) -> None:
     brian2.prefs.codegen.runtime.cython.cache_dir = str(build_root / "cython")
     brian2.device.reinit()
     if device == "standalone":
-        brian2.set_device("cpp_standalone", directory=str(directory), build_on_run=False)
+        brian2.set_device("cpp_standalone", directory=None, build_on_run=False)
         brian2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
     else:
         brian2.set_device("runtime")

@@ -1,6 +1,7 @@
 """Shared fixtures. ``standins``: stand-in protocols (no Brian2 network) registered on
 ``experiments.protocols.PROTOCOLS``, with the working directory moved to a temporary one."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,5 +28,12 @@ def standins(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="session")
 def build_root(tmp_path_factory):
-    """A private folder for compiled networks (never shared with other test sessions)."""
-    return tmp_path_factory.mktemp("build")
+    """A folder for compiled networks, private to this test run but shared by its pytest-xdist
+    workers: build slots are locked per process, so a worker re-uses a network shape that another
+    worker compiled once that worker has released it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    path = root / "build"
+    path.mkdir(exist_ok=True)
+    return path

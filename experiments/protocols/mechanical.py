@@ -45,7 +45,7 @@ def run(context: RunContext) -> RunResult:
     duration = len(knobs["forces_mN"]) * (knobs["stimulus_s"] + knobs["rest_s"])
     layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=schedule),
                       duration, device=context.device, seed=context.seed, build_root=context.build_root,
-                      name=NAME, dt_ms=context.dt_ms)
+                      dt_ms=context.dt_ms)
     try:
         context.progress(0.2, "network built; simulating")
         spikes = layer.run(layer.circuit.parameter_values(

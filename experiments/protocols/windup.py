@@ -1,8 +1,8 @@
 """Wind-up of WDR neurons to repeated C-fibre-strength electrical stimulation.
 
 Methods (Mendell 1966; Dickenson & Sullivan 1987; Aguiar et al. 2010). ``n_stim`` pulses at
-``stim_hz``, of ``strength`` times the A-beta threshold (C-fibre strength recruits every fibre
-class), are delivered to the afferents; each fibre fires once after its class's conduction
+``stim_hz``, of ``strength`` times the A-beta threshold (30: three times the C-fibre threshold,
+which recruits every fibre of every class), are delivered to the afferents; each fibre fires once after its class's conduction
 latency. The response of lamina V WDR neurons to each pulse is counted in the C-fibre and
 post-discharge windows, 90-800 ms after the pulse (Dickenson-lab conventions, targets section 2),
 and averaged over WDR cells: ``windup_counts``. The wind-up ratio is the response to the last
@@ -28,7 +28,7 @@ SUMMARY = "wind-up of WDR neurons to C-fibre-strength stimulus trains, with keta
 KNOBS = {
     "stim_hz": Knob(1.0, "Hz", "stimulation frequency", minimum=0.1, maximum=10.0),
     "n_stim": Knob(16, "count", "number of pulses", minimum=2, maximum=100),
-    "strength": Knob(20.0, "1", "pulse strength in multiples of the A-beta threshold", minimum=0.0),
+    "strength": Knob(30.0, "1", "pulse strength in multiples of the A-beta threshold", minimum=0.0),
     "ketamine_uM": Knob(0.0, "uM", "unbound ketamine at the effect site", minimum=0.0, maximum=1000.0),
     "rvm_inactivated": Knob(False, "bool", "lidocaine in the RVM (Kaplan & Fields 1991)"),
     "dlf_lesion": Knob(False, "bool", "bilateral DLF lesion (Vanderah et al. 2001)"),
@@ -70,7 +70,7 @@ def run(context: RunContext) -> RunResult:
     knobs, params = context.knobs, context.params
     layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed),
                       duration_s(knobs), device=context.device, seed=context.seed,
-                      build_root=context.build_root, name=NAME, dt_ms=context.dt_ms)
+                      build_root=context.build_root, dt_ms=context.dt_ms)
     try:
         context.progress(0.3, "network built; simulating")
         spikes = layer.run(windup_run_args(layer, knobs, params))

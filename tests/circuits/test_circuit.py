@@ -82,7 +82,7 @@ def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
                       build_root=tmp_path, name="trains", runtime_target="numpy")
     try:
         args = layer.circuit.parameter_values()
-        args.update(windup.stimulator_args({"stim_hz": 100.0, "n_stim": 10, "strength": 20.0}))
+        args.update(windup.stimulator_args({"stim_hz": 100.0, "n_stim": 10, "strength": 30.0}))
         args.update({("stimulator", "train_size"): 5.0, ("stimulator", "train_gap"): 0.2 * second})
         times, ids = layer.run(args)["c_peptidergic"]
         n = layer.circuit.size("c_peptidergic")
@@ -94,3 +94,15 @@ def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
     first_fibre = np.sort(times[evoked & (ids == 0)])
     gap = first_fibre[5] - first_fibre[4]
     assert gap == pytest.approx(10.0 + 200.0, abs=0.2)
+
+
+def test_electrical_recruitment_of_c_fibres_grows_with_stimulus_strength(circuits_at_two_scales):
+    """Per-fibre thresholds spread log-normally about the class value, so C-fibre-evoked responses
+    grow with stimulus intensity (Liu & Sandkuehler 1997): a pulse at the C-fibre threshold (10x
+    A-beta) recruits 35-65% of C fibres, one at three times it (the wind-up strength) all of them.
+    A fibre fires on a pulse at or above its threshold (``VOLLEY_ON_PRE``; the train test above)."""
+    _, _, circuit = circuits_at_two_scales
+    thresholds = np.asarray(circuit.parameter_values()[("afferents", "electrical_threshold")])
+    c_fibres = np.concatenate([circuit.indices(p) for p in ("c_peptidergic", "c_nonpeptidergic")])
+    assert np.mean(thresholds[c_fibres] <= 10.0) == pytest.approx(0.5, abs=0.15)
+    assert np.all(thresholds[c_fibres] <= 30.0)

@@ -13,20 +13,20 @@ from experiments.engine import FastLayer, claim_build_slot
 from experiments.protocols import mechanical
 
 KNOBS = dict({name: knob.default for name, knob in mechanical.KNOBS.items()}, forces_mN=[200.0], rest_s=5.0)
-DURATION_S = 10.0
+DURATION_S = 5.0
 # OFF and ON cells follow the slow RVM state (tau 10 s): 10 s samples too few of its cycles
 COMPARED = ("c_peptidergic", "adelta", "lamina1_nk1r", "wdr", "excitatory_interneurons", "neutral_cells")
 
 
-def layer_for(device, build_root, duration_s, name):
+def layer_for(device, build_root, duration_s):
     params = ParameterSet()
     return FastLayer(lambda: build_circuit(params, scale=0.25, seed=5, force_schedule=mechanical.force_schedule(KNOBS)),
-                     duration_s, device=device, seed=5, build_root=build_root, name=name,
+                     duration_s, device=device, seed=5, build_root=build_root,
                      runtime_target="numpy")  # no compilation: the test compares devices, not speed
 
 
 def runs(device, build_root, duration_s, n_runs):
-    layer = layer_for(device, build_root, duration_s, f"engine_{device}_{n_runs}")
+    layer = layer_for(device, build_root, duration_s)
     try:
         return [layer.run(layer.circuit.parameter_values()) for _ in range(n_runs)], \
             {p: layer.circuit.size(p) for p in COMPARED}
@@ -108,7 +108,7 @@ def test_a_standalone_run_leaves_the_environment_as_it_found_it(build_root, monk
     child processes bind every symbol at load time, and slurmd then failed to load its
     select/cons_tres plugin (the SLURM test skipped inside the full suite)."""
     monkeypatch.delenv("LD_BIND_NOW", raising=False)
-    layer = layer_for("standalone", build_root, 0.1, "engine_environment")
+    layer = layer_for("standalone", build_root, 0.1)  # the build slot of the runs above: compiles main only
     try:
         layer.run(layer.circuit.parameter_values())
     finally:

@@ -1,41 +1,22 @@
 """Heat trials against the RVM and tail-flick targets (shared/science/targets.md, section 1).
 
-One standalone build serves both runs: intact and with lidocaine in the RVM (a run argument).
+One build slot serves both runs: intact, and with lidocaine in the RVM (a run argument).
 """
 
 import numpy as np
 import pytest
 
-from circuits import ParameterSet, build_circuit
-from experiments.engine import FastLayer
 from experiments.protocols import heat_trials
 
 pytestmark = pytest.mark.slow
 SCALE = 0.5
-#: Simulated time allowed per ramp. The protocol allows the 10-s cut-off for every trial; these
-#: tests budget 6 s (mean latency is ~3 s) to spare CI ~80 s of simulated time per run. A run
-#: that needed more would end early, and the latency test, which counts 20 trials, would fail.
-LATENCY_BUDGET_S = 6.0
 
 
 @pytest.fixture(scope="module")
 def heat_runs(build_root):
-    params = ParameterSet()
     knobs = {name: knob.default for name, knob in heat_trials.KNOBS.items()}  # 20 trials, 60 s ongoing
-    cutoff = float(params["heat.cutoff"])
-    layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1), heat_trials.duration_s(knobs, LATENCY_BUDGET_S),
-                      seed=1, build_root=build_root, name="test_heat_trials")
-    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
-    results = {}
-    try:
-        for inactivated in (False, True):
-            run_knobs = dict(knobs, rvm_inactivated=inactivated)
-            spikes = layer.run(heat_trials.heat_trial_run_args(layer, run_knobs))
-            results[inactivated] = {name: r.value for name, r in
-                                    heat_trials.heat_trial_readouts(spikes, sizes, run_knobs, cutoff).items()}
-    finally:
-        layer.close()
-    return results
+    (runs,) = heat_trials.intact_and_lidocaine(knobs, heat_trials.SCREENING_RAMP_S, scale=SCALE, seed=1, build_root=build_root)
+    return runs
 
 
 def test_baseline_withdrawal_latency_is_that_of_a_tail_flick(heat_runs):

@@ -22,7 +22,7 @@ def windup_runs(build_root):
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
     longest = dict(knobs, stim_hz=0.5)
     layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1), windup.duration_s(longest),
-                      seed=1, build_root=build_root, name="test_windup")
+                      seed=1, build_root=build_root)
     sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
     results = {}
     try:
@@ -43,9 +43,7 @@ def test_sixteen_c_strength_stimuli_wind_up_two_to_five_fold(windup_runs, hz):
     assert 2.0 <= windup_runs[hz, 0.0]["windup_ratio"] <= 5.0
 
 
-@pytest.mark.parametrize("hz", [0.5, pytest.param(1.0, marks=pytest.mark.xfail(
-    strict=True, reason="at 1 Hz 0.5 uM ketamine removes less than half of the wind-up; the refit that meets it "
-    "(README, issue 4 note) moves RVM lidocaine past 10%"))])
+@pytest.mark.parametrize("hz", [0.5, 1.0])
 def test_analgesic_ketamine_halves_windup(windup_runs, hz):
     """Ketamine at 0.5 uM cuts wind-up (R16/R1 - 1, the growth above the first response) by at
     least half (Guirimand et al. 2000; Dickenson & Sullivan 1987 with AP5)."""

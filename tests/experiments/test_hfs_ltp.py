@@ -1,0 +1,67 @@
+"""LTP of C-fibre responses in lamina I by conditioning stimulation, against Benrath et al. 2004
+and 2005 (shared/science/targets.md, section 3): HFS potentiates C-fibre-evoked responses to
+~150%; S(+)-ketamine 5 mg/kg given 1 h before HFS prevents LTP, given after HFS it leaves LTP in
+place.
+
+The three conditions share one build slot. Probes are 5 test pulses at 0.5 Hz every 20 min, one
+hour before and one hour after conditioning.
+"""
+
+import numpy as np
+import pytest
+
+from circuits import ParameterSet
+from experiments.protocols import hfs_ltp
+from experiments.protocols.base import RunContext
+
+pytestmark = pytest.mark.slow
+SCALE = 0.5
+KNOBS = dict({name: knob.default for name, knob in hfs_ltp.KNOBS.items()}, follow_min=60.0, probe_every_min=20.0)
+CONDITIONS = {"control": {}, "ketamine before": {"ketamine_mg_kg": 5.0, "ketamine_timing": "before"},
+              "ketamine after": {"ketamine_mg_kg": 5.0, "ketamine_timing": "after"}}
+
+
+@pytest.fixture(scope="module")
+def hfs_runs(build_root):
+    out = {}
+    for name, change in CONDITIONS.items():
+        context = RunContext(params=ParameterSet(), knobs=dict(KNOBS, **change), seed=1, scale=SCALE,
+                             build_root=build_root)
+        out[name] = {key: r.value for key, r in hfs_ltp.run(context).readouts.items()}
+    return out
+
+
+def test_hfs_potentiates_c_fibre_responses_to_about_150_percent(hfs_runs):
+    """HFS: C-fibre-evoked responses 149 +- 12% (Benrath et al. 2004) to 173 +- 15% (Benrath
+    et al. 2005) of control for >= 1 h: the model's last hour lies within 125-200%."""
+    assert 125.0 <= hfs_runs["control"]["ltp_percent"] <= 200.0
+
+
+def test_test_pulses_alone_do_not_potentiate(hfs_runs):
+    """Baseline probes (before conditioning) stay within 15% of each other and leave the plastic
+    synapses unpotentiated."""
+    run = hfs_runs["control"]
+    before = run["probe_times_min"] < KNOBS["conditioning_min"]
+    baseline = run["evoked_response"][before]
+    assert before.sum() >= 3
+    assert np.ptp(baseline) <= 0.15 * baseline.mean()
+    assert np.all(run["potentiation_mean"][before] < 0.01)
+
+
+@pytest.mark.xfail(strict=True, reason="5 mg/kg i.v. leaves ~0.3 uM unbound ketamine at HFS an hour later; it blocks "
+                   "too little NMDA Ca2+ entry to keep HFS below the potentiation threshold (issue 4 note)")
+def test_ketamine_before_hfs_prevents_ltp(hfs_runs):
+    """S(+)-ketamine 5 mg/kg 1 h before HFS blocks LTP induction (Benrath et al. 2005): the last
+    hour stays within 15% of baseline."""
+    assert hfs_runs["ketamine before"]["ltp_percent"] == pytest.approx(100.0, abs=15.0)
+
+
+def test_ketamine_after_hfs_leaves_ltp_in_place(hfs_runs):
+    """Given 30 min after HFS, ketamine does not reverse LTP (Benrath et al. 2005): the
+    potentiation of the C-fibre synapses at the last probe is within 10% of control, and the
+    evoked response there (0.4 uM ketamine on board) is still above 115% of baseline. The probe
+    just after the bolus (~19 uM, an anaesthetic level) is depressed by the open-channel block
+    itself, so the last-hour mean is not the read-out here."""
+    control, ketamine = hfs_runs["control"], hfs_runs["ketamine after"]
+    assert ketamine["potentiation_mean"][-1] == pytest.approx(control["potentiation_mean"][-1], rel=0.10)
+    assert ketamine["evoked_percent"][-1] > 115.0
