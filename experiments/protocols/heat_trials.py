@@ -36,6 +36,10 @@ PERI_BIN_S = 0.05
 #: cut-off: mean latency is about 3 s, so this spares ~80 s of simulated time per 20-trial run;
 #: a run that needed more ends early, and the tests that count 20 trials fail.
 SCREENING_RAMP_S = 6.0
+#: The lidocaine run of a screening comparison, read on latency alone: no ongoing period, 10
+#: trials, and 6 s between the end of one ramp and the next (t_after + t_before; the skin cools
+#: with tau_cool = 1 s, so it is back within 0.3% of baseline).
+LIDOCAINE_SCREEN = {"spontaneous_s": 0.0, "n_trials": 10, "t_after_s": 3.0}
 
 
 def duration_s(knobs: dict, cutoff_s: float) -> float:
@@ -65,13 +69,13 @@ def intact_and_lidocaine(knobs: dict, latency_budget_s: float, *, scale: float, 
     """Readout values of an intact run and of a run with lidocaine in the RVM, per candidate
     parameter set (None: the source), at ``latency_budget_s`` of ramp per trial.
 
-    The comparison of Kaplan & Fields 1991 reads lidocaine on latency alone, so its run skips the
-    ongoing period; the shorter duration reuses the intact run's build slot (main loop only)."""
+    The comparison of Kaplan & Fields 1991 reads lidocaine on latency alone, so its run is
+    ``LIDOCAINE_SCREEN``; the shorter duration reuses the intact run's build slot (main loop only)."""
     params = ParameterSet()
     cutoff = float(params["heat.cutoff"])
     results = [{} for _ in candidates]
-    for inactivated, spontaneous_s in ((False, knobs["spontaneous_s"]), (True, 0.0)):
-        run_knobs = dict(knobs, rvm_inactivated=inactivated, spontaneous_s=spontaneous_s)
+    for inactivated, changes in ((False, {}), (True, LIDOCAINE_SCREEN)):
+        run_knobs = dict(knobs, rvm_inactivated=inactivated, **changes)
         layer = FastLayer(lambda: build_circuit(params, scale=scale, seed=seed),
                           duration_s(run_knobs, latency_budget_s), seed=seed, build_root=build_root)
         try:

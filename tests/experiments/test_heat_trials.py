@@ -64,10 +64,12 @@ def test_lamina1_projection_neurons_are_nearly_silent_at_rest(heat_runs):
 
 
 def test_rvm_inactivation_leaves_baseline_latency_within_10_percent(heat_runs):
-    """Lidocaine in the RVM does not change baseline thresholds (Kaplan & Fields 1991; Vanderah 2001)."""
+    """Lidocaine in the RVM does not change baseline thresholds (Kaplan & Fields 1991; Vanderah 2001):
+    the mean of 10 lidocaine trials within 10% of the 20 intact ones; every lidocaine trial withdraws."""
     intact = heat_runs[False]["withdrawal_latency_s"].mean()
-    inactivated = heat_runs[True]["withdrawal_latency_s"].mean()
-    assert inactivated == pytest.approx(intact, rel=0.10)
+    inactivated = heat_runs[True]["withdrawal_latency_s"]
+    assert len(inactivated) == heat_trials.LIDOCAINE_SCREEN["n_trials"] and np.all(inactivated < 10.0)
+    assert inactivated.mean() == pytest.approx(intact, rel=0.10)
 
 
 def test_on_cells_burst_in_80_to_95_percent_of_trials(heat_runs):
