@@ -2,7 +2,7 @@
 al. 2000 (shared/science/targets.md, section 2): 16 C-fibre-strength stimuli at 0.5 and 1 Hz,
 with and without ketamine at an analgesic effect-site concentration (0.5 uM unbound).
 
-One standalone build serves the four runs (frequency and ketamine are run arguments).
+One build slot serves the four runs (ketamine is a run argument; each frequency has its duration).
 """
 
 import pytest
@@ -20,20 +20,19 @@ KETAMINE_UM = 0.5  # analgesic plasma 0.3-0.7 uM (targets section 6)
 def windup_runs(build_root):
     params = ParameterSet()
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
-    longest = dict(knobs, stim_hz=0.5)
-    layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1), windup.duration_s(longest),
-                      seed=1, build_root=build_root)
-    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
     results = {}
-    try:
-        for hz in (0.5, 1.0):
+    for hz in (0.5, 1.0):  # one layer per train length; the second reuses the build slot
+        layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1),
+                          windup.duration_s(dict(knobs, stim_hz=hz)), seed=1, build_root=build_root)
+        sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+        try:
             for ketamine in (0.0, KETAMINE_UM):
                 run_knobs = dict(knobs, stim_hz=hz, ketamine_uM=ketamine)
                 spikes = layer.run(windup.windup_run_args(layer, run_knobs))
                 results[hz, ketamine] = {name: r.value for name, r in
                                          windup.windup_readouts(spikes, sizes, run_knobs).items()}
-    finally:
-        layer.close()
+        finally:
+            layer.close()
     return results
 
 
