@@ -1,8 +1,10 @@
 """Fitting script: score candidate parameter values against the wind-up and heat-trial targets.
 
 Wind-up and the RVM's share of the heat withdrawal latency depend on the same WDR drive, so
-they are fitted together. Each protocol shape is built once (C++ standalone) and re-run for
-every candidate with its overrides as run arguments, the route every protocol takes
+they are fitted together. The scores come from the tests' own runs
+(``windup.control_and_ketamine``, ``heat_trials.intact_and_lidocaine``): the network is built
+once (C++ standalone) and re-run for every candidate with its overrides as run arguments, the
+route every protocol takes
 (``Circuit.parameter_values``). Usage::
 
     python -m experiments.calibration "calcium.nmda_ca_gain=0.014 uM/(pA*s)" \\
@@ -23,11 +25,10 @@ import sys
 
 import numpy as np
 
-from circuits import ParameterSet, build_circuit
+from circuits import ParameterSet
 from circuits.parameters import parse_unit
 
 from .config import parse_value
-from .engine import FastLayer
 from .protocols import heat_trials, windup
 
 KETAMINE_UM = 0.5
@@ -46,30 +47,12 @@ def candidate(text: str) -> dict:
     return overrides
 
 
-def _layer(duration_s: float, build_root: str) -> tuple[FastLayer, dict[str, int]]:
-    """The fast layer of the current parameter source, built once; candidates are run arguments."""
-    layer = FastLayer(lambda: build_circuit(ParameterSet(), scale=SCALE, seed=SEED), duration_s, seed=SEED,
-                      build_root=build_root)
-    return layer, {p: layer.circuit.size(p) for p in layer.circuit.populations}
-
-
 def windup_scores(candidates: list[dict], build_root: str) -> list[dict]:
+    """The wind-up test's runs (tests/experiments/test_windup.py): (R16/R1, first response)."""
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
-    layer, sizes = _layer(windup.duration_s(dict(knobs, stim_hz=0.5)), build_root)
-    rows = []
-    try:
-        for overrides in candidates:
-            params, row = ParameterSet(overrides), {}
-            for hz in (0.5, 1.0):
-                for ket in (0.0, KETAMINE_UM):
-                    run_knobs = dict(knobs, stim_hz=hz, ketamine_uM=ket)
-                    spikes = layer.run(windup.windup_run_args(layer, run_knobs, params))
-                    out = windup.windup_readouts(spikes, sizes, run_knobs)
-                    row[hz, ket] = (out["windup_ratio"].value, out["first_c_response"].value)
-            rows.append(row)
-    finally:
-        layer.close()
-    return rows
+    runs = windup.control_and_ketamine(knobs, KETAMINE_UM, scale=SCALE, seed=SEED, build_root=build_root,
+                                       candidates=tuple(ParameterSet(c) for c in candidates))
+    return [{key: (out["windup_ratio"], out["first_c_response"]) for key, out in run.items()} for run in runs]
 
 
 def heat_scores(candidates: list[dict], build_root: str, n_trials: int) -> list[dict]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from brian2 import second
 
-from circuits import Modulation, build_circuit
+from circuits import Modulation, ParameterSet, build_circuit
 
 from ..engine import FastLayer
 from .base import Knob, Readout, RunContext, RunResult
@@ -64,6 +64,30 @@ def windup_run_args(layer: FastLayer, knobs: dict, params=None) -> dict:
         modulation=Modulation(blocker="ketamine", blocker_uM=knobs["ketamine_uM"]))
     args.update(stimulator_args(knobs))
     return args
+
+
+def control_and_ketamine(knobs: dict, ketamine_uM: float, *, scale: float, seed: int, build_root,
+                         frequencies_hz=(0.5, 1.0), candidates: tuple[ParameterSet | None, ...] = (None,)
+                         ) -> list[dict[tuple[float, float], dict]]:
+    """Readout values at each frequency without and with ``ketamine_uM``, per candidate parameter
+    set (None: the source): ``{(hz, ketamine_uM): readouts}``. One layer per train length; the
+    next reuses the build slot (main loop only), and candidates and ketamine are run arguments."""
+    params = ParameterSet()
+    results = [{} for _ in candidates]
+    for hz in frequencies_hz:
+        layer = FastLayer(lambda: build_circuit(params, scale=scale, seed=seed),
+                          duration_s(dict(knobs, stim_hz=hz)), seed=seed, build_root=build_root)
+        try:
+            sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+            for result, candidate in zip(results, candidates):
+                for ketamine in (0.0, ketamine_uM):
+                    run_knobs = dict(knobs, stim_hz=hz, ketamine_uM=ketamine)
+                    spikes = layer.run(windup_run_args(layer, run_knobs, candidate))
+                    result[hz, ketamine] = {name: r.value for name, r in
+                                            windup_readouts(spikes, sizes, run_knobs).items()}
+        finally:
+            layer.close()
+    return results
 
 
 def run(context: RunContext) -> RunResult:

@@ -12,7 +12,8 @@ from dataclasses import asdict
 import pytest
 
 from experiments import bench
-from experiments.cli import RunFailed, main
+from experiments.cli import RunFailed
+from cli_helpers import call as _call
 
 PROJECT = {"build_s": 10.0, "cores": 1, "neurons": 100, "synapses": 1000, "peak_rss_mib": 200.0,
            "children_peak_rss_mib": 300.0,
@@ -43,12 +44,6 @@ def stubbed(monkeypatch, tmp_path):
     monkeypatch.setattr(bench, "run_measurement", runner)
     monkeypatch.chdir(tmp_path)
     return calls
-
-
-def _call(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _figure(report, key):

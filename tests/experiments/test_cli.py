@@ -21,15 +21,10 @@ import pytest
 from experiments import cli
 from experiments.cli import Progress, main, rerun
 from experiments.storage import read_run
+from cli_helpers import call as _call
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-
-
-def _call(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:

@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 
 from experiments import slurm
-from experiments.cli import main
 from experiments.config import ConfigError, resolve_config
 from experiments.storage import read_run
 from experiments.sweep import load_spec
+from cli_helpers import call as _call
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -53,12 +53,6 @@ def _spec(tmp_path: Path, text: str = SPEC, name: str = "spec.toml") -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
-
-
-def _call(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

@@ -7,8 +7,6 @@ One build slot serves the four runs (ketamine is a run argument; each frequency 
 
 import pytest
 
-from circuits import ParameterSet, build_circuit
-from experiments.engine import FastLayer
 from experiments.protocols import windup
 
 pytestmark = pytest.mark.slow
@@ -18,22 +16,9 @@ KETAMINE_UM = 0.5  # analgesic plasma 0.3-0.7 uM (targets section 6)
 
 @pytest.fixture(scope="module")
 def windup_runs(build_root):
-    params = ParameterSet()
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
-    results = {}
-    for hz in (0.5, 1.0):  # one layer per train length; the second reuses the build slot
-        layer = FastLayer(lambda: build_circuit(params, scale=SCALE, seed=1),
-                          windup.duration_s(dict(knobs, stim_hz=hz)), seed=1, build_root=build_root)
-        sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
-        try:
-            for ketamine in (0.0, KETAMINE_UM):
-                run_knobs = dict(knobs, stim_hz=hz, ketamine_uM=ketamine)
-                spikes = layer.run(windup.windup_run_args(layer, run_knobs))
-                results[hz, ketamine] = {name: r.value for name, r in
-                                         windup.windup_readouts(spikes, sizes, run_knobs).items()}
-        finally:
-            layer.close()
-    return results
+    (runs,) = windup.control_and_ketamine(knobs, KETAMINE_UM, scale=SCALE, seed=1, build_root=build_root)
+    return runs
 
 
 @pytest.mark.parametrize("hz", [0.5, 1.0])
