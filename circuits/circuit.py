@@ -88,6 +88,11 @@ class Circuit:
         _, start, stop = self.populations[population]
         return stop - start
 
+    def release(self) -> None:
+        """Drop the Brian2 objects (keeping populations and draws), so that the next network
+        built in this process gets the same object names and thus the same generated code."""
+        self.network, self.groups, self.monitors = None, {}, {}
+
     def indices(self, population: str) -> np.ndarray:
         _, start, stop = self.populations[population]
         return np.arange(start, stop)
@@ -142,7 +147,8 @@ class Circuit:
         values[("neurons", "nmda_ext_norm")] = nrn.dual_exponential_peak_factor(
             synaptic["tau_nmda_ext_rise"], synaptic["tau_nmda_ext_decay"])
         for key, value in params.section("calcium").items():
-            values[("neurons", key)] = value
+            if f"calcium.{key}" not in nrn.STRUCTURAL:
+                values[("neurons", key)] = value
         values.update(self._modulation_values(params, modulation))
         values[("neurons", "mu_noise")][self.indices("on_cells")] += (
             params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0))
@@ -275,8 +281,12 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                             namespace={"force_ratio": force_ratio, "force_onset": force_onset},
                             name="afferents")
     cell_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in CELL_POPULATIONS.items()}
-    neurons = NeuronGroup(sum(cell_sizes.values()), nrn.NEURON_EQUATIONS, threshold=nrn.THRESHOLD,
-                          reset=nrn.RESET, refractory="t_ref", method="euler", name="neurons")
+    neurons = NeuronGroup(sum(cell_sizes.values()), nrn.neuron_equations(params["calcium.n_can"]),
+                          threshold=nrn.THRESHOLD, reset=nrn.RESET, refractory="t_ref", method="euler",
+                          name="neurons")
+    neurons.dt_background = params["synapses.dt_background"]
+    neurons.run_regularly(nrn.BACKGROUND_UPDATE, dt=params["synapses.dt_background"], when="start",
+                          name="background")
     rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", name="rvm_state")
     stimulator = NeuronGroup(1, stim.STIMULATOR_EQUATIONS, threshold=stim.STIMULATOR_THRESHOLD,
                              reset=stim.STIMULATOR_RESET, name="stimulator")

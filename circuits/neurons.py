@@ -92,7 +92,6 @@ rebound_ca_gain : 1 (shared)
 ca_rest : mmolar (shared, constant)
 tau_ca : second (constant)
 K_can : mmolar (shared, constant)
-n_can : 1 (shared, constant)
 """
 
 NEURON_EQUATIONS = NMDA_GATING + CALCIUM + """
@@ -100,7 +99,7 @@ dv/dt = (g_L * (E_L - v) + na_available * g_L * Delta_T * exp((v - V_T) / Delta_
          + I_syn - w - w_slow + I_bg + state_gain * rvm_state) / C_m : volt (unless refractory)
 dw/dt = (a * (v - E_L) - w) / tau_w : amp
 dw_slow/dt = -w_slow / tau_slow : amp
-dI_bg/dt = (mu_noise - I_bg) / tau_background + sigma_noise * sqrt(2 / tau_background) * xi : amp
+I_bg : amp
 I_ampa = g_ampa * (E_exc - v) : amp
 I_syn = I_ampa + I_nmda + g_nk1 * (E_exc - v) + g_gaba * (E_gaba - v) + g_gly * (E_gly - v)
         + g_girk * (E_K - v) + I_can : amp
@@ -137,6 +136,7 @@ tau_nk1_decay : second (shared, constant)
 tau_gaba : second (shared, constant)
 tau_gly : second (shared, constant)
 tau_background : second (shared, constant)
+dt_background : second (shared, constant)
 nmda_norm : 1 (shared, constant)
 nk1_norm : 1 (shared, constant)
 """
@@ -145,6 +145,26 @@ nk1_norm : 1 (shared, constant)
 #: cells (na_available = 0) cannot fire.
 THRESHOLD = "na_available > 0.5 and v > V_T + 5 * Delta_T"
 RESET = "v = V_reset; w += b; w_slow += b_slow; ca += ca_spike"
+
+#: The background current is an Ornstein-Uhlenbeck process (mean ``mu_noise``, s.d.
+#: ``sigma_noise``, correlation time ``tau_background``) advanced every ``dt_background`` by its
+#: exact update (Gillespie 1996 Phys Rev E 54:2084) and held in between: one normal draw per cell
+#: per 0.5 ms instead of per 0.1 ms step, which was a fifth of the cost of a step.
+BACKGROUND_UPDATE = """
+I_bg = mu_noise + (I_bg - mu_noise) * exp(-dt_background / tau_background) + sigma_noise * sqrt(1 - exp(-2 * dt_background / tau_background)) * randn()
+"""
+#: Parameters fixed when the network is built instead of set as Brian2 variables at each run:
+#: the integer Hill coefficient of the CAN current, written into the equations so that the
+#: compiler multiplies instead of calling ``pow`` (another fifth of the cost of a step), and the
+#: background update interval, a clock. Changing either changes the generated code.
+STRUCTURAL = ("calcium.n_can", "synapses.dt_background")
+
+
+def neuron_equations(n_can: float) -> str:
+    """``NEURON_EQUATIONS`` with the Hill coefficient ``n_can`` (a positive integer) written in."""
+    if n_can != int(n_can) or n_can < 1:
+        raise ValueError(f"calcium.n_can must be a positive integer (got {n_can:g})")
+    return NEURON_EQUATIONS.replace("**n_can", f"**{int(n_can)}")
 
 #: Names of the per-neuron intrinsic parameters set from each population's parameter section.
 INTRINSIC = ("C_m", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_reset", "t_ref",

@@ -166,6 +166,7 @@ NAUD = "AdEx firing pattern of Naud, Marcille, Clopath & Gerstner 2008 Biol Cybe
 def _adex(
     *, n, C, gL, EL, VT, dT, a, tau_w, b, Vr, t_ref, mu, sigma,
     b_slow=0.0, tau_slow=10.0, state_gain=0.0, g_can=0.0, ca_spike=0.0, tau_ca=500.0, source, n_source,
+    mu_source="fitted: spontaneous rate targets (tests/experiments/test_heat_trials.py)",
 ) -> dict[str, Param]:
     """Parameters of one AdEx population (Brette & Gerstner 2005 J Neurophysiol 94:3637)."""
     return {
@@ -180,9 +181,8 @@ def _adex(
         "b": P(b, "pA", source, "spike-triggered adaptation increment"),
         "V_reset": P(Vr, "mV", source, "reset potential after a spike"),
         "t_ref": P(t_ref, "ms", source, "absolute refractory period"),
-        "mu_noise": P(mu, "pA", "fitted: spontaneous rate targets (tests/circuits/test_baseline.py)",
-                      "mean background current (unmodelled synaptic input)"),
-        "sigma_noise": P(sigma, "pA", "fitted: spontaneous rate targets (tests/circuits/test_baseline.py)",
+        "mu_noise": P(mu, "pA", mu_source, "mean background current (unmodelled synaptic input)"),
+        "sigma_noise": P(sigma, "pA", "fitted: spontaneous rate targets (tests/experiments/test_heat_trials.py)",
                          "s.d. of the Ornstein-Uhlenbeck background current"),
         "b_slow": P(b_slow, "pA", "fitted: ON/OFF cycling period of seconds to minutes (Heinricher et al. 1989)",
                     "increment of the slow (Ca-activated K-like) adaptation current per spike"),
@@ -264,7 +264,7 @@ DEFAULTS: dict[str, Any] = {
         ),
         "wdr": _adex(
             n=20, C=100, gL=5, EL=-65, VT=-50, dT=2, a=2, tau_w=150, b=15, Vr=-55, t_ref=2,
-            mu=0, sigma=15, g_can=5.5, tau_ca=40000.0,
+            mu=0, sigma=15, g_can=5.2, tau_ca=40000.0,
             source="Aguiar et al. 2010 WDR neuron (input resistance ~200 MOhm) [T]; AdEx form",
             n_source="scaled network; matches Medlock 2022 projection count order",
         ),
@@ -284,8 +284,10 @@ DEFAULTS: dict[str, Any] = {
     "rvm": {
         "on_cells": _adex(
             n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=60, Vr=-55, t_ref=2,
-            mu=30, sigma=40, b_slow=1.0, tau_slow=8.0, state_gain=1.0,
+            mu=40, sigma=40, b_slow=1.0, tau_slow=8.0, state_gain=1.0,
             source=f"{NAUD} (bursting) [T]",
+            mu_source="fitted: ON burst in 86% of heat trials (Leung & Mason 1998; 0.91 / 0.97 at seeds 1 / 2, "
+                      "python -m experiments.calibration --only heat --seed N)",
             n_source="[T] ON, OFF, NEUTRAL each ~1/4-1/2 of recorded RVM cells; ~1.5e4 RVM cells scaled 1:150",
         ),
         "off_cells": _adex(
@@ -324,6 +326,7 @@ DEFAULTS: dict[str, Any] = {
         "mg_K0": P(3.57, "mM", "Jahr & Stevens 1990 J Neurosci 10:3178", "Mg2+ dissociation constant at 0 mV"),
         "mg_slope": P(0.062, "1/mV", "Jahr & Stevens 1990", "voltage dependence of the Mg2+ block"),
         "tau_background": P(5.0, "ms", "[T] time constant of unmodelled synaptic background", "correlation time of the background current"),
+        "dt_background": P(0.1, "ms", "numerical: tau_background / 10, exact Ornstein-Uhlenbeck update (Gillespie 1996 Phys Rev E 54:2084)", "interval between updates of the background current (fixed at build)"),
         "tau_nmda_ext_rise": P(10.0, "ms", "[T] slow rise of spillover NMDA currents (Nie & Weng 2009)", "extrasynaptic NMDA rise"),
         "tau_nmda_ext_decay": P(280.0, "ms", "[T] GluN2B-like extrasynaptic NMDA decay 250-300 ms (targets section 4; Nie & Weng 2010)", "extrasynaptic NMDA decay"),
         "g_nmda_pool": P(20.0, "nS", "[T] NMDA conductance of a cell with all its receptors open; sets the open fraction that gates blocker binding", "full NMDA conductance of one cell's receptor pool"),

@@ -26,6 +26,7 @@ import sys
 import numpy as np
 
 from circuits import ParameterSet
+from circuits.neurons import STRUCTURAL
 from circuits.parameters import parse_unit
 
 from .config import parse_value
@@ -44,21 +45,25 @@ def candidate(text: str) -> dict:
         number, _, unit = value.partition(" ")
         overrides[path] = float(number) * parse_unit(unit) if unit else parse_value(value)
     ParameterSet(overrides)  # raises on an unknown path or a wrong unit
+    fixed = sorted(set(overrides) & set(STRUCTURAL))
+    if fixed:
+        raise ValueError(f"{', '.join(fixed)} is fixed when the network is built; candidates share one build "
+                         "(change the parameter source and run again)")
     return overrides
 
 
-def windup_scores(candidates: list[dict], build_root: str) -> list[dict]:
+def windup_scores(candidates: list[dict], build_root: str, seed: int = SEED) -> list[dict]:
     """The wind-up test's runs (tests/experiments/test_windup.py): (R16/R1, first response)."""
     knobs = {name: knob.default for name, knob in windup.KNOBS.items()}
-    runs = windup.control_and_ketamine(knobs, KETAMINE_UM, scale=SCALE, seed=SEED, build_root=build_root,
+    runs = windup.control_and_ketamine(knobs, KETAMINE_UM, scale=SCALE, seed=seed, build_root=build_root,
                                        candidates=tuple(ParameterSet(c) for c in candidates))
     return [{key: (out["windup_ratio"], out["first_c_response"]) for key, out in run.items()} for run in runs]
 
 
-def heat_scores(candidates: list[dict], build_root: str, n_trials: int) -> list[dict]:
+def heat_scores(candidates: list[dict], build_root: str, n_trials: int, seed: int = SEED) -> list[dict]:
     """The heat test's runs (tests/experiments/test_heat_trials.py) with ``n_trials`` trials."""
     knobs = dict({name: knob.default for name, knob in heat_trials.KNOBS.items()}, n_trials=n_trials)
-    runs = heat_trials.intact_and_lidocaine(knobs, heat_trials.SCREENING_RAMP_S, scale=SCALE, seed=SEED, build_root=build_root,
+    runs = heat_trials.intact_and_lidocaine(knobs, heat_trials.SCREENING_RAMP_S, scale=SCALE, seed=seed, build_root=build_root,
                                             candidates=tuple(ParameterSet(c) for c in candidates))
     keys = ("withdrawal_latency_s", "p_on_burst", "on_burst_lead_ms", "off_pause_lead_ms")
     return [{lido: tuple(float(np.mean(run[lido][key])) if key in run[lido] else float("nan") for key in keys)
@@ -70,11 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("candidates", nargs="*", default=[""], help="';'-separated path=value overrides")
     parser.add_argument("--only", choices=("windup", "heat"), help="score one protocol only")
     parser.add_argument("--heat-trials", type=int, default=20, help="heat trials per candidate (default 20, as the test)")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"network and noise seed (default {SEED}, as the tests)")
     parser.add_argument("--build-root", default=".build/calibration")
     args = parser.parse_args(argv)
     candidates = [candidate(text) for text in args.candidates or [""]]
-    wind = None if args.only == "heat" else windup_scores(candidates, args.build_root)
-    heat = None if args.only == "windup" else heat_scores(candidates, args.build_root, args.heat_trials)
+    wind = None if args.only == "heat" else windup_scores(candidates, args.build_root, args.seed)
+    heat = None if args.only == "windup" else heat_scores(candidates, args.build_root, args.heat_trials, args.seed)
     for k, text in enumerate(args.candidates or [""]):
         cells = []
         for hz in (0.5, 1.0) if wind else ():

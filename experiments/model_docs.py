@@ -49,7 +49,7 @@ def render() -> str:
         "",
     ]
     for title, module, equations in (
-        ("Neurons", neurons, neurons.NEURON_EQUATIONS),
+        ("Neurons", neurons, neurons.NEURON_EQUATIONS + "\nevery dt_background:" + neurons.BACKGROUND_UPDATE),
         ("Synapses", synapses, synapses.SYNAPSE_MODEL + "\non_pre:" + synapses.ON_PRE),
         ("Afferents", afferents, afferents.AFFERENT_EQUATIONS),
         ("Stimuli and read-outs", stimuli, stimuli.HEAT_EQUATIONS + stimuli.WITHDRAWAL_EQUATIONS + stimuli.RVM_STATE_EQUATIONS),
