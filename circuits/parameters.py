@@ -286,8 +286,8 @@ DEFAULTS: dict[str, Any] = {
             n=40, C=100, gL=5, EL=-60, VT=-50, dT=2, a=0, tau_w=100, b=60, Vr=-55, t_ref=2,
             mu=40, sigma=40, b_slow=1.0, tau_slow=8.0, state_gain=1.0,
             source=f"{NAUD} (bursting) [T]",
-            mu_source="fitted: ON burst in 86% of heat trials (Leung & Mason 1998; 0.91 / 0.97 at seeds 1 / 2, "
-                      "python -m experiments.calibration --only heat --seed N)",
+            mu_source="fitted: ON burst in 86% of heat trials (Leung & Mason 1998): 0.945 at seed 1, 0.97-1.0 at "
+                      "seed 2; no background setting brings it lower (python -m experiments.calibration --only heat --seed N)",
             n_source="[T] ON, OFF, NEUTRAL each ~1/4-1/2 of recorded RVM cells; ~1.5e4 RVM cells scaled 1:150",
         ),
         "off_cells": _adex(
