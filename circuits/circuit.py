@@ -254,6 +254,16 @@ SYNAPTIC_CONSTANTS = ("mg_K0", "mg_slope", "E_exc", "E_gaba", "E_gly", "E_K", "t
                       "tau_nmda_ext_rise", "tau_nmda_ext_decay", "g_nmda_pool")
 
 
+def is_build_time(path: str) -> bool:
+    """True for a parameter read when the network is built (population sizes, in-degrees and
+    delays of the wiring, the reflex refractory period, the structural constants of the
+    equations): a new value needs a new build, run arguments do not carry it."""
+    parts = path.split(".")
+    return (path in nrn.STRUCTURAL or path == "withdrawal.refractory" or parts[-1] == "n"
+            or (parts[0] == "connections" and parts[-1] in ("k", "delay"))
+            or (parts[0] == "afferents" and parts[-1] in ("conduction_latency", "latency_dispersion")))
+
+
 def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                   force_schedule: tuple[np.ndarray, float] | None = None) -> Circuit:
     """Build the fast layer at ``scale`` with connectivity drawn from ``seed``.

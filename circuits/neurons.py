@@ -148,8 +148,8 @@ RESET = "v = V_reset; w += b; w_slow += b_slow; ca += ca_spike"
 
 #: The background current is an Ornstein-Uhlenbeck process (mean ``mu_noise``, s.d.
 #: ``sigma_noise``, correlation time ``tau_background``) advanced every ``dt_background`` by its
-#: exact update (Gillespie 1996 Phys Rev E 54:2084) and held in between: one normal draw per cell
-#: per 0.5 ms instead of per 0.1 ms step, which was a fifth of the cost of a step.
+#: exact update (Gillespie 1996 Phys Rev E 54:2084) and held in between. The normal draws are a
+#: fifth of the cost of a step, so a longer interval runs faster (see the parameter's source).
 BACKGROUND_UPDATE = """
 I_bg = mu_noise + (I_bg - mu_noise) * exp(-dt_background / tau_background) + sigma_noise * sqrt(1 - exp(-2 * dt_background / tau_background)) * randn()
 """

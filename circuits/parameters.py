@@ -326,7 +326,7 @@ DEFAULTS: dict[str, Any] = {
         "mg_K0": P(3.57, "mM", "Jahr & Stevens 1990 J Neurosci 10:3178", "Mg2+ dissociation constant at 0 mV"),
         "mg_slope": P(0.062, "1/mV", "Jahr & Stevens 1990", "voltage dependence of the Mg2+ block"),
         "tau_background": P(5.0, "ms", "[T] time constant of unmodelled synaptic background", "correlation time of the background current"),
-        "dt_background": P(0.1, "ms", "numerical: tau_background / 10, exact Ornstein-Uhlenbeck update (Gillespie 1996 Phys Rev E 54:2084)", "interval between updates of the background current (fixed at build)"),
+        "dt_background": P(0.1, "ms", "numerical: the 0.1 ms time step, exact Ornstein-Uhlenbeck update (Gillespie 1996 Phys Rev E 54:2084); 0.5 ms runs a fifth faster but changes the noise realisation (seed-1 wind-up 2.44 / 4.74 -> 1.97 / 6.38), so it needs a refit", "interval between updates of the background current (fixed at build)"),
         "tau_nmda_ext_rise": P(10.0, "ms", "[T] slow rise of spillover NMDA currents (Nie & Weng 2009)", "extrasynaptic NMDA rise"),
         "tau_nmda_ext_decay": P(280.0, "ms", "[T] GluN2B-like extrasynaptic NMDA decay 250-300 ms (targets section 4; Nie & Weng 2010)", "extrasynaptic NMDA decay"),
         "g_nmda_pool": P(20.0, "nS", "[T] NMDA conductance of a cell with all its receptors open; sets the open fraction that gates blocker binding", "full NMDA conductance of one cell's receptor pool"),

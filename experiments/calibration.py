@@ -26,7 +26,7 @@ import sys
 import numpy as np
 
 from circuits import ParameterSet
-from circuits.neurons import STRUCTURAL
+from circuits.circuit import is_build_time
 from circuits.parameters import parse_unit
 
 from .config import parse_value
@@ -45,7 +45,7 @@ def candidate(text: str) -> dict:
         number, _, unit = value.partition(" ")
         overrides[path] = float(number) * parse_unit(unit) if unit else parse_value(value)
     ParameterSet(overrides)  # raises on an unknown path or a wrong unit
-    fixed = sorted(set(overrides) & set(STRUCTURAL))
+    fixed = sorted(path for path in overrides if is_build_time(path))
     if fixed:
         raise ValueError(f"{', '.join(fixed)} is fixed when the network is built; candidates share one build "
                          "(change the parameter source and run again)")

@@ -9,7 +9,9 @@ therefore repeat at the probe duration, 13 s at the default probe, instead of ev
 Ca2+ falls back within a second, so trains do not interact either way), and the potentiation
 of the plastic synapses carries from run to run (``experiments.two_time_scales``). S(+)-ketamine
 ``ketamine_mg_kg`` is given i.v. 60 min before conditioning or 30 min after it
-(``ketamine_timing``), with the rat pharmacokinetics. ``ltp_percent`` is the mean evoked
+(``ketamine_timing``), with the rat pharmacokinetics and racemic ketamine's channel rates
+(S(+)-ketamine is 1.6-2x as potent at the NMDA receptor: Ebert et al. 1997 Eur J Pharmacol
+333:99; not yet modelled). ``ltp_percent`` is the mean evoked
 response of the probes in the last hour as a percentage of the last probe before conditioning.
 Spikes are stored at their protocol time; the time between runs is not simulated.
 """
