@@ -6,7 +6,9 @@ Each fibre fires as an inhomogeneous Poisson process whose rate sums three drive
   (thresholds spread around the class mean; LaMotte & Campbell 1978, Treede et al. 1995);
 - mechanical force: the rate profile of Medlock et al. 2022, an onset rate relaxing to an
   adapted rate, scaled by force / reference force as in their ``spkt_gen.py``; the force and the
-  time of its onset come from the TimedArrays ``force_ratio`` and ``force_onset``;
+  time of its onset come from the TimedArrays ``force_ratio`` and ``force_onset``, scaled by
+  ``force_gain`` (1 by default; a protocol with one force step per run sets the force of each run
+  through it, so one build applies any force);
 - electrical stimulation: each pulse that reaches the fibre's recruitment threshold (the class
   value with a log-normal spread across fibres, so responses grow with stimulus strength) makes it
   fire once after its conduction delay: the class latency plus a dispersion drawn once per fibre
@@ -18,7 +20,7 @@ Each fibre fires as an inhomogeneous Poisson process whose rate sums three drive
 AFFERENT_EQUATIONS = """
 rate = rate_spontaneous
        + heat_gain * clip(T_skin - heat_threshold, 0 * kelvin, 100 * kelvin)
-       + force_ratio(t) * (mech_rate_adapted + (mech_rate_onset - mech_rate_adapted)
+       + force_gain * force_ratio(t) * (mech_rate_adapted + (mech_rate_onset - mech_rate_adapted)
                            * exp(-(t - force_onset(t)) / mech_tau_adapt)) : Hz
 T_skin : kelvin (linked)
 rate_spontaneous : Hz (constant)
@@ -27,6 +29,7 @@ heat_threshold : kelvin (constant)
 mech_rate_onset : Hz (constant)
 mech_rate_adapted : Hz (constant)
 mech_tau_adapt : second (constant)
+force_gain : 1 (shared)
 electrical_threshold : 1 (constant)
 pending : 1
 population : integer (constant)

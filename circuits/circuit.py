@@ -126,6 +126,7 @@ class Circuit:
                 self.heat_threshold_z[start:stop] * params["afferents.heat_threshold_sd"])
             values[("afferents", "electrical_threshold")][start:stop] *= np.exp(
                 self.electrical_threshold_z[start:stop] * params["afferents.electrical_threshold_log_sd"])
+        values[("afferents", "force_gain")] = 1.0
         # central cells
         n_cells = len(self.groups["neurons"])
         for key in nrn.INTRINSIC:

@@ -76,19 +76,22 @@ blocker_mg_competition : 1 (shared)
 """
 
 #: Postsynaptic calcium and the Ca2+-activated non-selective cation (CAN) current.
-#: NMDA channels carry part of their current as Ca2+ (a withdrawal rebound of MOR signalling
-#: amplifies that entry: Drdla et al. 2009 Science 325:207) and each spike admits Ca2+ through
-#: L-type channels; Ca2+ opens the CAN current that gives WDR neurons their plateau potentials
-#: and wind-up (Aguiar et al. 2010 J Neurophysiol 104:1155; Morisset & Nagy 1999).
+#: NMDA channels carry part of their current as Ca2+ and each spike admits Ca2+ through L-type
+#: channels; Ca2+ opens the CAN current that gives WDR neurons their plateau potentials and
+#: wind-up (Aguiar et al. 2010 J Neurophysiol 104:1155; Morisset & Nagy 1999). A withdrawal
+#: rebound of MOR signalling (``rebound``, set by the slow layer) adds Ca2+ entry through the
+#: tonically active NMDA receptors that an open-channel blocker has left free: withdrawal LTP
+#: needs NMDA receptors and a postsynaptic Ca2+ rise (Drdla et al. 2009 Science 325:207), and the
+#: PKC that MOR signalling recruits relieves their Mg2+ block (Chen & Huang 1992 Nature 356:521).
 CALCIUM = """
-dca/dt = (nmda_ca_gain * (1 + rebound_ca_gain * rebound) * clip(I_nmda, 0 * amp, 1 * amp)
+dca/dt = (nmda_ca_gain * clip(I_nmda, 0 * amp, 1 * amp) + rebound_ca_rate * rebound * (1 - blocked_ext)
           - (ca - ca_rest) / tau_ca) : mmolar
 I_can = g_can * (ca / K_can)**n_can / (1 + (ca / K_can)**n_can) * (E_exc - v) : amp
 g_can : siemens (constant)
 rebound : 1
 ca_spike : mmolar (constant)
 nmda_ca_gain : mmolar/amp/second (shared, constant)
-rebound_ca_gain : 1 (shared)
+rebound_ca_rate : mmolar/second (shared)
 ca_rest : mmolar (shared, constant)
 tau_ca : second (constant)
 K_can : mmolar (shared, constant)

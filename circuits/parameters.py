@@ -363,13 +363,13 @@ DEFAULTS: dict[str, Any] = {
         "nmda_ca_gain": P(0.014, "uM/(pA*s)", "fitted: wind-up ratio 2-5 at 0.5 and 1 Hz (tests/experiments/test_windup.py); ~10% of NMDA current is carried by Ca2+ (Schneggenburger et al. 1993)", "Ca2+ rise per inward NMDA current"),
         "K_can": P(2.0, "uM", "fitted: wind-up needs Ca2+ summed over several stimuli (tests/experiments/test_windup.py); TRPM4 half-activation ~1-10 uM [T]", "Ca2+ for half-maximal CAN activation"),
         "n_can": P(4.0, "1", "fitted: wind-up builds after several stimuli and is NMDA-dependent (tests/experiments/test_windup.py); cooperative Ca2+ activation [T]", "Hill coefficient of CAN activation by Ca2+"),
-        "rebound_ca_gain": P(4.0, "1", "fitted: withdrawal LTP 150-200% after abrupt remifentanil withdrawal (Drdla et al. 2009; tests/experiments/test_withdrawal_ltp.py)", "added NMDA Ca2+ entry per unit of withdrawal rebound"),
+        "rebound_ca_rate": P(20.0, "uM/s", "fitted: Ca2+ crosses plasticity.theta_p in lamina I (tau_ca 0.5 s) at a withdrawal rebound of 0.1, reached after an abrupt stop of a 60-min remifentanil infusion (450 ug/kg/h) but not during a 30-min taper, which keeps it below 0.03 (Drdla et al. 2009 Science 325:207; tests/experiments/test_withdrawal_ltp.py)", "Ca2+ entry through unblocked NMDA receptors per unit of withdrawal rebound"),
     },
     "plasticity": {
         "theta_d": P(0.5, "uM", "fitted: no depression at baseline activity, calcium control hypothesis (Shouval et al. 2002)", "Ca2+ above which potentiation decays"),
         "theta_p": P(1.0, "uM", "fitted: HFS and 2 Hz conditioning potentiate (Ikeda et al. 2006; tests/experiments/test_hfs_ltp.py)", "Ca2+ above which synapses potentiate"),
         "eta": P(0.02, "1", "fitted: HFS LTP saturates within the conditioning (tests/experiments/test_hfs_ltp.py)", "fraction of the distance to the target moved per presynaptic spike"),
-        "ltp_max": P(0.8, "1", "fitted: HFS LTP 149-173% (Benrath et al. 2004, 2005)", "maximal early potentiation (fraction of baseline efficacy)"),
+        "ltp_max": P(1.1, "1", "fitted at seed 1, scale 0.5: HFS LTP 150% (Benrath et al. 2004: 149 +- 12%; tests/experiments/test_hfs_ltp.py) and abrupt-withdrawal LTP 178% (Drdla et al. 2009: 150-200% [T]; tests/experiments/test_withdrawal_ltp.py) of the C-fibre-evoked lamina I response, which grows less than the synaptic weight", "maximal early potentiation (fraction of baseline efficacy)"),
     },
     "opioid_actions": {
         "girk_on_cells": P(10.0, "nS", "[T] MOR opens GIRK channels on ON cells (Heinricher et al. 1992; ~10 pA opioid current in the Brian2 preBotC model)", "GIRK conductance of ON cells at full MOR activation"),

@@ -67,17 +67,23 @@ class CoupledRun:
         self._spinal_cells = np.concatenate([layer.circuit.indices(p) for p in SPINAL_POPULATIONS])
 
     # -- slow layer -----------------------------------------------------------------------------
-    def concentrations_uM(self, times_s) -> dict[str, np.ndarray]:
-        """Unbound effect-site concentration of each drug of the regimen at ``times_s``."""
+    def concentrations_uM(self, times_s, site: str = "spinal") -> dict[str, np.ndarray]:
+        """Unbound effect-site concentration of each drug of the regimen at ``times_s``, at the
+        ``spinal`` cord (systemic plus intrathecal drug) or in the ``rvm`` (systemic drug only:
+        intrathecal drug acts spinally)."""
+        if site not in ("spinal", "rvm"):
+            raise ValueError(f"unknown site {site!r} (spinal or rvm)")
         times_s = np.atleast_1d(np.asarray(times_s, dtype=float))
         if not self.regimen:
             return {}
-        return pk.simulate(self.regimen, self.species, times_s, self.params).effect
+        result = pk.simulate(self.regimen, self.species, times_s, self.params)
+        if site == "spinal":
+            return result.effect
+        return {drug: c - result.spinal_it.get(drug, 0.0) for drug, c in result.effect.items()}
 
-    def occupancy(self, times_s) -> np.ndarray:
-        """Efficacy-weighted MOR occupancy (0..1) before desensitisation: the slow layer's drive."""
-        conc = self.concentrations_uM(times_s)
-        _, activation = pk.mor_occupancy(conc, self.params, species=self.species)
+    def occupancy(self, times_s, site: str = "spinal") -> np.ndarray:
+        """Efficacy-weighted MOR occupancy (0..1) at ``site`` before desensitisation: the slow layer's drive."""
+        _, activation = pk.mor_occupancy(self.concentrations_uM(times_s, site), self.params, species=self.species)
         return np.broadcast_to(activation, np.shape(np.atleast_1d(times_s))).astype(float)
 
     def advance(self, t1_s: float) -> None:
@@ -88,22 +94,21 @@ class CoupledRun:
             return
         n = max(2, int(np.ceil((t1_s - self.time_s) / OCCUPANCY_STEP_S)) + 1)
         grid = np.linspace(self.time_s, t1_s, n)
-        drive = adaptation.SlowDrive(occupancy_spinal=self.occupancy(grid), nmda_activity=self.nmda_activity,
-                                     times_s=grid)
+        drive = adaptation.SlowDrive(occupancy_spinal=self.occupancy(grid), occupancy_rvm=self.occupancy(grid, "rvm"),
+                                     nmda_activity=self.nmda_activity, times_s=grid)
         self.state = adaptation.advance(self.state, self.time_s, t1_s, drive, self.params)
         self.time_s = float(t1_s)
 
     def modulation(self) -> Modulation:
         """The fast layer's drug and slow state at the current time."""
-        conc = {drug: float(c[0]) for drug, c in self.concentrations_uM([self.time_s]).items()}
-        _, undesensitised = pk.mor_occupancy(conc, self.params, species=self.species)
-        occupancy = float(undesensitised)
-        activation = (1.0 - self.state.desensitisation) * occupancy  # as mor_occupancy(..., desensitisation)
-        mor = float(np.clip(activation, 0.0, 1.0))
+        spinal, rvm = self.occupancy([self.time_s])[0], self.occupancy([self.time_s], "rvm")[0]
+        kept = 1.0 - self.state.desensitisation  # as mor_occupancy(..., desensitisation)
+        blocker_uM = float(self.concentrations_uM([self.time_s]).get(self.blocker, [0.0])[0])
         return Modulation(
-            mor_spinal=mor, mor_rvm=mor, blocker=self.blocker, blocker_uM=conc.get(self.blocker, 0.0),
+            mor_spinal=float(np.clip(kept * spinal, 0.0, 1.0)), mor_rvm=float(np.clip(kept * rvm, 0.0, 1.0)),
+            blocker=self.blocker, blocker_uM=blocker_uM,
             cck_drive=self.state.cck_drive, transporter_capacity=self.state.transporter_capacity,
-            rebound=adaptation.rebound(self.state, occupancy, self.params),
+            rebound=adaptation.rebound(self.state, float(spinal), self.params),
             ltp_early=self.state.early.copy(), ltp_late=self.state.consolidated.copy())
 
     # -- fast layer -----------------------------------------------------------------------------
@@ -126,6 +131,13 @@ class CoupledRun:
         blocked = np.asarray(self.layer.read("neurons", "blocked_syn"), dtype=float)[self._spinal_cells]
         self.nmda_activity = float(np.mean(1.0 - blocked))
         return ProbeRecord(self.time_s, modulation, states, spikes, self.nmda_activity, after.copy())
+
+
+    def run_only(self, run_args: Callable[[Modulation], RunArgs]) -> dict:
+        """Run the fast layer now with ``run_args(modulation)`` and return its spikes, carrying
+        nothing back to the slow layer (a behavioural test whose effect on the adaptive states is
+        negligible next to the hours between tests)."""
+        return self.layer.run(run_args(self.modulation()))
 
 
 def extrapolate_induction(before: np.ndarray, after: np.ndarray, repeats: float, ltp_max: float) -> np.ndarray:

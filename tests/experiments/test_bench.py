@@ -29,7 +29,10 @@ SWEEP = {"rows": 6, "protocol": "windup", "spec": "", "warmup_row_s": 3.0, "one_
          "one_worker_row_s": [10.0] * 6, "rows_relinked_1_worker": 0, "two_workers_s": 30.0,
          "two_workers_row_s": [10.0] * 6, "rows_relinked_2_workers": 0, "peak_rss_mib": 190.0,
          "children_peak_rss_mib": 290.0}
-CANNED = {"measure_project": PROJECT, "measure_naive": NAIVE, "measure_coba": COBA, "measure_sweep": SWEEP}
+CHRONIC = {"wall_s": 320.0, "days": 7.0, "scale": 1.0, "probes": 169, "threshold_tests": 8, "runs": 217,
+           "peak_rss_mib": 210.0, "children_peak_rss_mib": 310.0}
+CANNED = {"measure_project": PROJECT, "measure_naive": NAIVE, "measure_coba": COBA, "measure_sweep": SWEEP,
+          "measure_chronic": CHRONIC}
 
 
 @pytest.fixture
@@ -112,9 +115,10 @@ def test_json_report_schema_and_ratios(stubbed, capsys, tmp_path):
     assert build["met"] is None
     memory = _figure(report, "peak_rss_mib")
     assert memory["unit"] == "MiB" and memory["ratio"] == pytest.approx(2.0)
-    chronic = _figure(report, "chronic_7_day_wall_s")
-    assert chronic["project"] is None and chronic["met"] is None and "not built yet" in chronic["reason"]
-    assert report["chronic_7_day"] == {"wall_s": None, "reason": bench.CHRONIC_REASON}
+    chronic = _figure(report, "chronic_wall_s")
+    assert chronic["project"] == 320.0 and chronic["target"] == {"op": "<=", "value": 300.0}
+    assert chronic["met"] is False and "169 hourly probes" in chronic["definition"]
+    assert report["chronic"]["runs"] == 217
     for figure in report["figures"]:
         assert set(figure) >= {"key", "figure", "unit", "project", "naive", "ratio", "ratio_of", "target", "met"}
         assert figure["unit"]
@@ -125,12 +129,13 @@ def test_table_and_progress_lines(stubbed, capsys, tmp_path):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].split() == ["figure", "project", "path", "naive", "path", "/", "reference", "ratio", "target", "met"]
-    assert "not available (chronic_opioid protocol not built yet)" in out
+    assert any(line.startswith("chronic protocol, 7 days at scale 1 [s]") and line.split()[-1] == "no"
+               for line in lines)
     assert len(lines) >= 2 + len(bench.figures(bench.FULL, *_summaries()))
     speedup = next(line for line in lines if line.startswith(f"{bench.FULL.runs} runs of"))
     assert speedup.split()[-3:] == [">=", "10.0", "no"]
     progress = [line for line in err.splitlines() if line.startswith("bench [")]
-    assert len(progress) == 4 and all(f"[{k}/4]" in line for k, line in enumerate(progress, 1))
+    assert len(progress) == 5 and all(f"[{k}/5]" in line for k, line in enumerate(progress, 1))
     assert err.splitlines()[-1] == "wrote results/bench.json"
     assert json.loads((tmp_path / "results" / "bench.json").read_text())["quick"] is False
 
@@ -150,14 +155,14 @@ def test_quick_keeps_its_compiled_code(stubbed, capsys, tmp_path):
 def _summaries():
     settings = bench.FULL
     return (bench.summarize_project(PROJECT, settings), bench.summarize_naive(NAIVE, settings),
-            bench.summarize_coba(COBA, settings), bench.summarize_sweep(SWEEP))
+            bench.summarize_coba(COBA, settings), bench.summarize_sweep(SWEEP), dict(CHRONIC))
 
 
 def test_ratios_with_missing_values_are_null():
-    project, naive, coba, sweep = _summaries()
+    project, naive, coba, sweep, chronic = _summaries()
     project = {**project, "simulation_s": 0.0, "rerun_over_simulation": None}
     coba = {**coba, "synaptic_events_per_s_per_core": None}
-    table = {f["key"]: f for f in bench.figures(bench.FULL, project, naive, coba, sweep)}
+    table = {f["key"]: f for f in bench.figures(bench.FULL, project, naive, coba, sweep, chronic)}
     assert table["rerun_over_simulation"]["ratio"] is None and table["rerun_over_simulation"]["met"] is None
     assert table["synaptic_events_per_s_per_core"]["ratio"] is None
     assert bench._ratio(1.0, 0.0) is None and bench._ratio(math.nan, 1.0) is None and bench._ratio(3.0, 2.0) == 1.5
