@@ -288,7 +288,7 @@ def measure_sweep(settings: dict, build_root: str, work_dir: str) -> dict[str, A
     compile slot 0 (``warmup_row_s``: a compile when the build folder is cold); before each timed
     sweep slots 0 and 1 are reset to copies of it (a copied slot recompiles nothing). ``rows_relinked_*`` counts the rows whose run relinked a slot's binary,
     i.e. recompiled the network instead of reusing it."""
-    from experiments.config import get_protocol
+    from experiments.engine import scale_slot_name
     from experiments.sweep import load_spec, run_local
 
     work = Path(work_dir)
@@ -296,7 +296,7 @@ def measure_sweep(settings: dict, build_root: str, work_dir: str) -> dict[str, A
     spec = work / "bench_sweep.toml"
     spec.write_text(sweep_spec(settings))
     rows = load_spec(spec).rows
-    name = get_protocol("windup").NAME
+    name = scale_slot_name(settings["sweep_scale"])  # the slots the windup rows build in
     root = Path(build_root)
     log = work / "sweep.log"  # Brian2's messages of this process and its workers (not the progress line)
     saved = os.dup(2)

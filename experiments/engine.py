@@ -162,7 +162,12 @@ def claim_build_slot(build_root: Path, name: str) -> tuple[Path, int]:
 
 def shape_name(circuit: Circuit) -> str:
     """The build-slot name of a circuit's shape: its scale sets every group size in the code."""
-    return f"circuit-scale{circuit.scale:g}"
+    return scale_slot_name(circuit.scale)
+
+
+def scale_slot_name(scale: float) -> str:
+    """The build-slot name of the circuit at ``scale`` (see :func:`shape_name`)."""
+    return f"circuit-scale{scale:g}"
 
 
 def _select_device(device: str, build_root: Path, runtime_target: str) -> None:
