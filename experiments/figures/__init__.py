@@ -97,6 +97,30 @@ WINDUP = tuple(Result(f"windup_{hz:g}hz{'_ketamine' if ketamine_uM else ''}.h5",
                       _windup_run(hz, ketamine_uM, True))
                for hz in (1.0, 0.5) for ketamine_uM in (0.0, 0.5))
 
+def _run(protocol: str, scale: float, *sets: str) -> tuple[str, ...]:
+    """``run PROTOCOL --scale SCALE --set ...`` for each of ``sets``."""
+    return ("run", protocol, "--scale", f"{scale:g}", *(arg for item in sets for arg in ("--set", item)))
+
+
+_HFS_QUICK = ("conditioning_min=15", "follow_min=30", "probe_every_min=15")
+_WITHDRAWAL_QUICK = ("duration_min=20", "follow_min=20", "probe_every_min=10")
+_CHRONIC_QUICK = ("days=1", "probe_every_h=6", "test_every_h=12")
+#: LTP: HFS without and with S(+)-ketamine after it; remifentanil withdrawal, abrupt and tapered
+LTP = (
+    Result("hfs_ltp.h5", _run("hfs_ltp", 0.5), _run("hfs_ltp", 0.1, *_HFS_QUICK)),
+    Result("hfs_ltp_ketamine_after.h5", _run("hfs_ltp", 0.5, "ketamine_mg_kg=5", "ketamine_timing=after"),
+           _run("hfs_ltp", 0.1, *_HFS_QUICK, "ketamine_mg_kg=5", "ketamine_timing=after")),
+    Result("withdrawal_ltp.h5", _run("withdrawal_ltp", 0.5), _run("withdrawal_ltp", 0.1, *_WITHDRAWAL_QUICK)),
+    Result("withdrawal_ltp_taper.h5", _run("withdrawal_ltp", 0.5, "taper_min=60"),
+           _run("withdrawal_ltp", 0.1, *_WITHDRAWAL_QUICK, "taper_min=20")),
+)
+#: seven days of morphine by s.c. pump, RVM intact and inactivated
+CHRONIC = (
+    Result("chronic_opioid.h5", _run("chronic_opioid", 0.5), _run("chronic_opioid", 0.1, *_CHRONIC_QUICK)),
+    Result("chronic_opioid_rvm_inactivated.h5", _run("chronic_opioid", 0.5, "rvm_inactivated=true"),
+           _run("chronic_opioid", 0.1, *_CHRONIC_QUICK, "rvm_inactivated=true")),
+)
+
 #: figure name (its module and output file names) -> the result files it draws from, in the
 #: order ``make`` takes them
 FIGURES: dict[str, tuple[Result, ...]] = {
@@ -106,6 +130,8 @@ FIGURES: dict[str, tuple[Result, ...]] = {
     "mg_block": (MG_BLOCK,),
     "ketamine_block": (KETAMINE_CLAMP, KETAMINE_CLAMP_CONTROL),
     "windup": WINDUP,
+    "ltp": LTP,
+    "chronic": CHRONIC,
 }
 
 
