@@ -97,7 +97,7 @@ class Settings:
 
 
 FULL = Settings(quick=False, scale=1.0, duration_s=2.0, runs=10, force_mN=100.0, coba_neurons=4000,
-                coba_duration_s=1.0, sweep_scale=0.5, sweep_rows=6, sweep_n_stim=4, sweep_stim_hz=2.0,
+                coba_duration_s=1.0, sweep_scale=0.5, sweep_rows=24, sweep_n_stim=4, sweep_stim_hz=2.0,
                 chronic_scale=1.0, chronic_days=7.0)
 QUICK = Settings(quick=True, scale=0.1, duration_s=0.5, runs=3, force_mN=100.0, coba_neurons=4000,
                  coba_duration_s=0.2, sweep_scale=0.1, sweep_rows=2, sweep_n_stim=2, sweep_stim_hz=10.0,
