@@ -9,9 +9,8 @@ hour before and one hour after conditioning.
 import numpy as np
 import pytest
 
-from circuits import ParameterSet
 from experiments.protocols import hfs_ltp
-from experiments.protocols.base import RunContext
+from protocol_runs import readouts_by_condition
 
 pytestmark = pytest.mark.slow
 SCALE = 0.5
@@ -25,12 +24,7 @@ CONDITIONS = {"control": {}, "ketamine after": {"ketamine_mg_kg": 5.0, "ketamine
 
 @pytest.fixture(scope="module")
 def hfs_runs(build_root):
-    out = {}
-    for name, change in CONDITIONS.items():
-        context = RunContext(params=ParameterSet(), knobs=dict(KNOBS, **change), seed=1, scale=SCALE,
-                             build_root=build_root)
-        out[name] = {key: r.value for key, r in hfs_ltp.run(context).readouts.items()}
-    return out
+    return readouts_by_condition(hfs_ltp, KNOBS, CONDITIONS, scale=SCALE, build_root=build_root)
 
 
 def test_hfs_potentiates_c_fibre_responses_to_about_150_percent(hfs_runs):

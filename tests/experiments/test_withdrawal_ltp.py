@@ -9,9 +9,8 @@ One standalone build serves every run (the two-time-scale engine re-runs it for 
 import numpy as np
 import pytest
 
-from circuits import ParameterSet
 from experiments.protocols import withdrawal_ltp
-from experiments.protocols.base import RunContext
+from protocol_runs import readouts_by_condition
 
 pytestmark = pytest.mark.slow
 SCALE = 0.5
@@ -25,12 +24,7 @@ RUNS = {
 
 @pytest.fixture(scope="module")
 def withdrawal_runs(build_root):
-    out = {}
-    for name, change in RUNS.items():
-        context = RunContext(params=ParameterSet(), knobs=dict(KNOBS, **change), seed=1, scale=SCALE,
-                             build_root=build_root)
-        out[name] = {key: r.value for key, r in withdrawal_ltp.run(context).readouts.items()}
-    return out
+    return readouts_by_condition(withdrawal_ltp, KNOBS, RUNS, scale=SCALE, build_root=build_root)
 
 
 def test_abrupt_withdrawal_potentiates_c_fibre_responses_150_to_200_percent_for_3_hours(withdrawal_runs):
