@@ -12,9 +12,19 @@ States
     apparent, from descending facilitation (Vanderah et al. 2001).
 ``cck_drive`` (1 = drug-free)
     RVM CCK drive onto ON cells, ~5-fold after 3 days of continuous morphine (Xie et al. 2005).
+    It grows through ``cck_expression`` E (0..1), which follows the NMDA-gated RVM occupancy
+    over ``tau_expression`` (hours): CCK up-regulation needs sustained exposure, so a 1-h
+    infusion barely raises it.
 ``transporter_capacity`` (1 = drug-free)
     spinal glutamate transporter capacity (EAAC1/GLAST), 30-50% lower by day 5-8 of chronic
     morphine (Mao et al. 2002).
+``afferent_gain`` (1 = drug-free)
+    release from primary-afferent terminals relative to drug-free: the spinal dynorphin-dependent
+    enhancement of evoked transmitter release that sustained morphine induces on day 7 but not
+    day 1, in sham-operated but not DLF-lesioned rats (Gardell et al. 2002 J Neurosci 22:6747;
+    Vanderah et al. 2000 J Neurosci 20:7074). It grows with the descending facilitatory drive,
+    so RVM inactivation or a DLF lesion prevents it; it opposes the presynaptic MOR action at the
+    same terminals, which is the apparent tolerance of Vanderah et al. 2001.
 ``ac_superactivation`` A (0..1, occupancy units)
     adenylyl-cyclase superactivation; it follows the spinal MOR occupancy with a lag.
     :func:`rebound` gives the withdrawal signal ``max(0, A - occupancy - threshold)``: large
@@ -33,14 +43,18 @@ occupancy, ``mor_occupancy(conc, params, desensitisation=0.0)[1]``: naloxone low
 agonist drives less adaptation, and desensitisation does not feed back on its own drive.
 ``n``: ``nmda_activity``, NMDA activation in the fast layer relative to its drug-free value
 (1 = normal, 0 = fully blocked by ketamine or MK-801; values above 1 are allowed).
+``f``: ``descending_drive``, the ON-cell output that reaches the cord in excess of its drug-free
+level (:func:`descending_drive`; 0 drug-free, after RVM inactivation or a DLF lesion).
 
 Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATION_PARAMETERS`)
 -------------------------------------------------------------------------------------------
 ::
 
     dD/dt = n u_s (D_max - D) / tau_D_on  -  D / tau_D_rec
-    dc/dt = n u_r (c_max - c) / tau_c_on  -  c / tau_c_rec        c = cck_drive - 1
+    dE/dt = (n u_r - E) / tau_E                                     E = cck_expression
+    dc/dt = E (c_max - c) / tau_c_on      -  c / tau_c_rec        c = cck_drive - 1
     dL/dt = n u_s (L_max - L) / tau_L_on  -  L / tau_L_rec        L = 1 - transporter_capacity
+    dG/dt = f (G_max - G) / tau_G_on      -  G / tau_G_rec        G = afferent_gain - 1
     dA/dt = (u_s - A) / tau_A
     de/dt = -e / tau_early - k_cons e                      - r_dep(u_s) e
     dp/dt =  k_cons e      - p / tau_consolidated          - r_dep(u_s) p
@@ -48,12 +62,14 @@ Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATIO
     rebound = max(0, A - u_s - theta_rebound)
 
 with, under ``adaptation.``: D_max, tau_D_on, tau_D_rec = ``desensitisation.{max, tau_onset,
-tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec = ``cck.{max_fold, tau_onset, tau_recovery}``;
-L_max, tau_L_on, tau_L_rec = ``transporter.{max_loss, tau_onset, tau_recovery}``; tau_A,
+tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec, tau_E = ``cck.{max_fold, tau_onset, tau_recovery,
+tau_expression}``;
+L_max, tau_L_on, tau_L_rec = ``transporter.{max_loss, tau_onset, tau_recovery}``; G_max + 1,
+tau_G_on, tau_G_rec = ``afferent_facilitation.{max_gain, tau_onset, tau_recovery}``; tau_A,
 theta_rebound = ``ac_superactivation.{tau, rebound_threshold}``; tau_early, k_cons,
 tau_consolidated, u_dep, k_dep = ``potentiation.{tau_early, consolidation_rate,
 tau_consolidated, depotentiation_threshold, depotentiation_rate}``. The rise time constants
-apply at full drive (n u = 1); at drive g the state approaches
+apply at full drive (n u = 1, f = 1); at drive g the state approaches
 ``X_max g tau_rec / (g tau_rec + tau_on)`` with rate ``g / tau_on + 1 / tau_rec``.
 
 The threshold ``theta_rebound`` (0.2) is an addition to the plain ``max(0, A - u_s)``: a linear
@@ -63,7 +79,8 @@ Set it to 0 to recover the plain difference.
 
 Growth of D, c and L needs occupancy AND NMDA activity, so NMDA block given with the opioid
 prevents them; their recovery does not depend on NMDA, so block given after they are established
-does not reverse them (Trujillo & Akil 1991; Dunbar & Yaksh 1996). Consolidation (``k_cons``)
+does not reverse them. G needs descending drive, which needs ON cells excited above their
+drug-free rate, which needs the CCK drive: NMDA block given with the opioid prevents it too (Trujillo & Akil 1991; Dunbar & Yaksh 1996). Consolidation (``k_cons``)
 does not depend on NMDA either (ketamine after HFS leaves LTP in place, Benrath et al. 2005).
 
 Numerics
@@ -93,6 +110,7 @@ __all__ = [
     "initial_state",
     "advance",
     "rebound",
+    "descending_drive",
     "trajectory",
     "MAX_SLOW_STEP_S",
     "CALLABLE_SAMPLE_S",
@@ -137,6 +155,9 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
         "tau_recovery": P(3.0, U_DAY,
                           "[T] OIH and tolerance resolve within about a week after the opioid stops (Dunbar & Yaksh 1996; Celerier et al. 2000 Anesthesiology 92:465)",
                           "time constant of the return of CCK drive to baseline"),
+        "tau_expression": P(8.0, U_H,
+                            "fitted: CCK up-regulation is a change of peptide expression that needs sustained exposure [T]; a 1-h remifentanil infusion must not raise it enough to excite ON cells, which would add descending facilitation to the spinal withdrawal LTP (Drdla et al. 2009 Science 325:207; tests/experiments/test_withdrawal_ltp.py)",
+                            "time constant with which CCK expression follows the NMDA-gated RVM MOR occupancy"),
     },
     "transporter": {
         "max_loss": P(0.6, U_1,
@@ -148,6 +169,20 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
         "tau_recovery": P(5.0, U_DAY,
                           "[T] transporter protein recovers slowly (days) after the opioid stops; no time course in Mao et al. 2002",
                           "time constant of the recovery of transporter capacity"),
+    },
+    "afferent_facilitation": {
+        "max_gain": P(1.8, U_1,
+                      "fitted: sustained morphine lowers withdrawal thresholds 30-40% below baseline by days 3-7 while it continues (Vanderah et al. 2001 J Neurosci 21:279; Anesthesiology 2020;133:628: von Frey -40 +- 9%) against the presynaptic MOR action at the same terminals (fitting sweep experiments/fits/chronic_oih.toml; tests/experiments/test_chronic_opioid.py)",
+                      "largest release from primary-afferent terminals relative to drug-free"),
+        "tau_onset": P(0.5, U_DAY,
+                       "fitted: hypersensitivity and enhanced evoked CGRP release on day 7 but not day 1 of a morphine pellet (Gardell et al. 2002 J Neurosci 22:6747), within 3 days of continuous morphine (Xie et al. 2005 J Neurosci 25:409) (fitting sweep experiments/fits/chronic_oih.toml)",
+                       "time constant of the rise of afferent release at full descending drive (f = 1)"),
+        "tau_recovery": P(3.0, U_DAY,
+                          "[T] OIH resolves within about a week after the opioid stops (Celerier et al. 2000 Anesthesiology 92:465; Dunbar & Yaksh 1996 Anesthesiology 84:1177)",
+                          "time constant of the return of afferent release to drug-free"),
+        "on_rate_reference": P(10.0, "Hz",
+                               "fitted: above the drug-free mean ON-cell rate of the model at rest (5-7 Hz), so drug-free ON activity induces nothing; ON cells fire 0-10 Hz between responses (Fields 2004); tests/experiments/test_chronic_opioid.py",
+                               "ON-cell rate that gives no descending drive to the afferent gain"),
     },
     "ac_superactivation": {
         "tau": P(15.0, U_MIN,
@@ -187,6 +222,8 @@ class SlowState:
     cck_drive: float = 1.0
     transporter_capacity: float = 1.0
     ac_superactivation: float = 0.0
+    afferent_gain: float = 1.0
+    cck_expression: float = 0.0
     early: np.ndarray = field(default_factory=lambda: np.zeros(0))
     consolidated: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -203,6 +240,8 @@ class SlowState:
             "cck_drive": float(self.cck_drive),
             "transporter_capacity": float(self.transporter_capacity),
             "ac_superactivation": float(self.ac_superactivation),
+            "afferent_gain": float(self.afferent_gain),
+            "cck_expression": float(self.cck_expression),
             "early_mean": mean(self.early),
             "consolidated_mean": mean(self.consolidated),
             "potentiation_mean": mean(self.potentiation),
@@ -219,12 +258,14 @@ class SlowDrive:
     ``occupancy_rvm`` None means the same as spinal (systemic dosing). A caller holding a whole
     protocol's PK time course can pass the full arrays on every call: :func:`advance` uses the
     part between its ``t0_s`` and ``t1_s``. ``nmda_activity``: NMDA activation in the fast layer
-    relative to drug-free (1 normal, 0 blocked), constant over the interval."""
+    relative to drug-free (1 normal, 0 blocked), and ``descending_drive`` (:func:`descending_drive`),
+    constant over the interval."""
 
     occupancy_spinal: Occupancy = 0.0
     occupancy_rvm: Occupancy | None = None
     nmda_activity: float = 1.0
     times_s: np.ndarray | None = None
+    descending_drive: float = 0.0
 
 
 def initial_state(n_plastic: int, params: Any = None) -> SlowState:
@@ -241,14 +282,16 @@ def initial_state(n_plastic: int, params: Any = None) -> SlowState:
 
 _NAMES = {
     "D_max": "desensitisation.max", "D_on": "desensitisation.tau_onset", "D_rec": "desensitisation.tau_recovery",
-    "c_fold": "cck.max_fold", "c_on": "cck.tau_onset", "c_rec": "cck.tau_recovery",
+    "c_fold": "cck.max_fold", "c_on": "cck.tau_onset", "c_rec": "cck.tau_recovery", "tau_E": "cck.tau_expression",
     "L_max": "transporter.max_loss", "L_on": "transporter.tau_onset", "L_rec": "transporter.tau_recovery",
+    "G_gain": "afferent_facilitation.max_gain", "G_on": "afferent_facilitation.tau_onset",
+    "G_rec": "afferent_facilitation.tau_recovery", "r_ref": "afferent_facilitation.on_rate_reference",
     "tau_A": "ac_superactivation.tau", "theta": "ac_superactivation.rebound_threshold",
     "tau_e": "potentiation.tau_early", "k_cons": "potentiation.consolidation_rate",
     "tau_p": "potentiation.tau_consolidated", "u_dep": "potentiation.depotentiation_threshold",
     "k_dep": "potentiation.depotentiation_rate",
 }
-_POSITIVE = ("D_on", "D_rec", "c_on", "c_rec", "L_on", "L_rec", "tau_A", "tau_e", "tau_p")
+_POSITIVE = ("D_on", "D_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "r_ref", "tau_A", "tau_e", "tau_p")
 
 
 def _param(params: Any, path: str) -> Param:
@@ -274,8 +317,8 @@ def _to_floats(items: tuple[tuple[str, Param], ...]) -> dict[str, float]:
             raise ValueError(f"adaptation.{_NAMES[key]} must be >= 0, got {out[key]}")
     if not 0.0 <= out["D_max"] <= 1.0 or not 0.0 <= out["L_max"] <= 1.0:
         raise ValueError("adaptation.desensitisation.max and adaptation.transporter.max_loss must be in 0..1")
-    if out["c_fold"] < 1.0:
-        raise ValueError("adaptation.cck.max_fold must be >= 1")
+    if out["c_fold"] < 1.0 or out["G_gain"] < 1.0:
+        raise ValueError("adaptation.cck.max_fold and adaptation.afferent_facilitation.max_gain must be >= 1")
     if not 0.0 <= out["u_dep"] < 1.0:
         raise ValueError("adaptation.potentiation.depotentiation_threshold must be in [0, 1)")
     return out
@@ -364,6 +407,9 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
     nmda = float(drive.nmda_activity)
     if not math.isfinite(nmda) or nmda < 0.0:
         raise ValueError(f"nmda_activity must be >= 0, got {drive.nmda_activity!r}")
+    descending = float(drive.descending_drive)
+    if not math.isfinite(descending) or descending < 0.0:
+        raise ValueError(f"descending_drive must be >= 0, got {drive.descending_drive!r}")
     p = _resolve(params)
     early = np.asarray(state.early, dtype=float)
     consolidated = np.asarray(state.consolidated, dtype=float)
@@ -371,10 +417,12 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
         raise ValueError("early and consolidated must have the same shape")
     if t1 == t0:
         return SlowState(state.desensitisation, state.cck_drive, state.transporter_capacity,
-                         state.ac_superactivation, early.copy(), consolidated.copy())
+                         state.ac_superactivation, state.afferent_gain, state.cck_expression, early.copy(),
+                         consolidated.copy())
 
     D, c, L = float(state.desensitisation), float(state.cck_drive) - 1.0, 1.0 - float(state.transporter_capacity)
-    A = float(state.ac_superactivation)
+    A, E_cck = float(state.ac_superactivation), float(state.cck_expression)
+    G = _relax(float(state.afferent_gain) - 1.0, descending, p["G_gain"] - 1.0, p["G_on"], p["G_rec"], t1 - t0)
     c_max = p["c_fold"] - 1.0
     lam_e = 1.0 / p["tau_e"] + p["k_cons"]
     lam_p = 1.0 / p["tau_p"]
@@ -390,14 +438,18 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             continue
         a0, a1, r0, r1 = us[i], us[i + 1], ur[i], ur[i + 1]
         # D, c, L: interval-mean drive on sub-steps of at most MAX_SLOW_STEP_S.
-        n_sub = 1 if (a0 == a1 and r0 == r1) else max(1, int(math.ceil(dt / MAX_SLOW_STEP_S - 1e-9)))
+        # (E is a lagged drive, so c is always sub-stepped: c sees E's interval mean.)
+        n_sub = max(1, int(math.ceil(dt / MAX_SLOW_STEP_S - 1e-9)))
         h = dt / n_sub
         for j in range(n_sub):
             fa, fb = j / n_sub, (j + 1) / n_sub
             gs = nmda * (a0 + (a1 - a0) * 0.5 * (fa + fb))
             gr = nmda * (r0 + (r1 - r0) * 0.5 * (fa + fb))
             D = _relax(D, gs, p["D_max"], p["D_on"], p["D_rec"], h)
-            c = _relax(c, gr, c_max, p["c_on"], p["c_rec"], h)
+            decay = math.exp(-h / p["tau_E"])
+            E_mean = gr + (E_cck - gr) * p["tau_E"] / h * (1.0 - decay)
+            E_cck = gr + (E_cck - gr) * decay
+            c = _relax(c, E_mean, c_max, p["c_on"], p["c_rec"], h)
             L = _relax(L, gs, p["L_max"], p["L_on"], p["L_rec"], h)
         # A: exact for the linear occupancy a0 + b s.
         b = (a1 - a0) / dt
@@ -418,9 +470,21 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
         cck_drive=1.0 + c,
         transporter_capacity=1.0 - L,
         ac_superactivation=A,
+        afferent_gain=1.0 + G,
+        cck_expression=E_cck,
         early=ge * early,
         consolidated=gp * consolidated + gpe * early,
     )
+
+
+def descending_drive(on_rate_hz: float, params: Any = None) -> float:
+    """The descending facilitatory drive ``f`` of the afferent gain: the mean rate of the ON-cell
+    output that reaches the cord (ON-cell rate times the intact fraction of the DLF) in excess of
+    the drug-free rate ``afferent_facilitation.on_rate_reference``, relative to it."""
+    if not math.isfinite(on_rate_hz) or on_rate_hz < 0.0:
+        raise ValueError(f"the ON-cell rate must be >= 0 Hz, got {on_rate_hz!r}")
+    reference = _resolve(params)["r_ref"]
+    return max(0.0, float(on_rate_hz) / reference - 1.0)
 
 
 def rebound(state: SlowState, occupancy: float, params: Any = None) -> float:

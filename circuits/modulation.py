@@ -14,7 +14,8 @@ Sites of action (targets section 1 and 3):
 - GABAergic terminals onto OFF cells: MOR lowers release, so OFF cells are released from ON-cell
   inhibition (disinhibition; Fields 2004).
 - C-fibre terminals: MOR lowers glutamate release (Heinl et al. 2011: the acute opioid depression
-  is presynaptic); dorsal horn neurons carry a small GIRK conductance.
+  is presynaptic); the descending-dependent afferent gain of sustained exposure raises it
+  (Gardell et al. 2002); dorsal horn neurons carry a small GIRK conductance.
 - NMDA channels of every cell: the open-channel blocker (``circuits.neurons.NMDA_GATING``);
   transporter capacity sets spillover and ambient glutamate (Nie & Weng 2009).
 - NK1R+ lamina I neurons: the withdrawal rebound amplifies NMDA Ca2+ entry (Drdla et al. 2009).
@@ -48,6 +49,8 @@ class Modulation:
     cck_drive: float = 1.0
     #: spinal glutamate transporter capacity relative to naive (1 = baseline)
     transporter_capacity: float = 1.0
+    #: release from primary-afferent (C-fibre) terminals relative to drug-free (1 = baseline)
+    afferent_gain: float = 1.0
     #: withdrawal rebound of MOR signalling in NK1R+ lamina I neurons (0 = none)
     rebound: float = 0.0
     #: early and consolidated potentiation of each plastic synapse (fraction of baseline efficacy)
@@ -62,6 +65,8 @@ class Modulation:
                 raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
         if self.blocker_uM < 0 or self.cck_drive < 0 or self.transporter_capacity <= 0 or self.rebound < 0:
             raise ValueError("concentrations, drives and rebound must be >= 0 and transporter capacity > 0")
+        if self.afferent_gain <= 0:
+            raise ValueError(f"afferent_gain must be > 0, got {self.afferent_gain}")
 
 
 def blocker_values(params: ParameterSet, blocker: str, concentration_uM: float) -> dict[str, object]:
@@ -82,9 +87,10 @@ def clearance_values(params: ParameterSet, capacity: float) -> tuple[float, obje
 
 
 def opioid_release(params: ParameterSet, modulation: Modulation) -> dict[str, float]:
-    """Release factor per site class: ``c_fibre`` terminals and ``gaba_on_off`` terminals."""
+    """Release factor per site class: ``c_fibre`` terminals (MOR depression times the afferent
+    gain) and ``gaba_on_off`` terminals."""
     actions = params.section("opioid_actions")
-    return {"c_fibre": 1.0 - actions["release_c_fibre"] * modulation.mor_spinal,
+    return {"c_fibre": modulation.afferent_gain * (1.0 - actions["release_c_fibre"] * modulation.mor_spinal),
             "gaba_on_off": 1.0 - actions["release_gaba_on_off"] * modulation.mor_rvm}
 
 

@@ -376,7 +376,7 @@ DEFAULTS: dict[str, Any] = {
         "girk_dorsal_horn": P(1.0, "nS", "[T] postsynaptic MOR on lamina I and II neurons is weak next to the presynaptic action (Drdla et al. 2009)", "GIRK conductance of dorsal horn neurons at full MOR activation"),
         "release_c_fibre": P(0.7, "1", "[T] C-fibre field potentials depressed during opioid infusion with raised paired-pulse ratio (Heinl et al. 2011 J Neurosci 31:16748)", "maximal presynaptic inhibition of C-fibre glutamate release"),
         "release_gaba_on_off": P(0.8, "1", "[T] opioids inhibit GABA release onto RVM OFF cells (Heinricher et al. 1992; Vaughan & Christie 1997)", "maximal presynaptic inhibition of GABA release onto OFF cells"),
-        "cck_on_cells": P(10.0, "pA", "[T] CCK excites ON cells (Heinricher, McGaraughty & Tortorici 2001 J Neurophysiol 85:280)", "depolarising current onto ON cells per unit of CCK drive above baseline"),
+        "cck_on_cells": P(60.0, "pA", "fitted: CCK excites ON cells and opposes MOR on them (Heinricher, McGaraughty & Tortorici 2001 J Neurophysiol 85:280 [T]), so by day 3 of continuous morphine ON cells fire above their drug-free rate (more ON cells under chronic morphine: Meng & Harasawa 2007 Life Sci; RVM CCK2 antagonist reverses the hypersensitivity: Xie et al. 2005 J Neurosci 25:409) (fitting sweep experiments/fits/chronic_oih.toml; tests/experiments/test_chronic_opioid.py)", "depolarising current onto ON cells per unit of CCK drive above baseline"),
     },
     "connections": {},  # filled below
     "heat": {

@@ -353,8 +353,9 @@ def measure_sweep(settings: dict, build_root: str, work_dir: str) -> dict[str, A
 # --------------------------------------------------------------------------------------------
 
 def measure_chronic(settings: dict, build_root: str) -> dict[str, Any]:
-    """The ``chronic_opioid`` protocol at its defaults over ``chronic_days``, in a cold build
-    folder: wall time of the whole protocol, its one build included."""
+    """The ``chronic_opioid`` protocol at its defaults over ``chronic_days`` without the two
+    i.t. morphine dose-response curves (the hourly coupling and the daily threshold tests), in a
+    cold build folder: wall time of the whole protocol, its one build included."""
     import brian2
 
     from circuits import ParameterSet
@@ -362,7 +363,8 @@ def measure_chronic(settings: dict, build_root: str) -> dict[str, Any]:
     from experiments.protocols.base import RunContext
 
     _quiet_brian(brian2)
-    knobs = dict({name: knob.default for name, knob in chronic_opioid.KNOBS.items()}, days=settings["chronic_days"])
+    knobs = dict({name: knob.default for name, knob in chronic_opioid.KNOBS.items()}, days=settings["chronic_days"],
+                 challenge_nmol=[])
     context = RunContext(params=ParameterSet(), knobs=knobs, seed=settings["seed"], scale=settings["chronic_scale"],
                          build_root=Path(build_root))
     start = time.perf_counter()

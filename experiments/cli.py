@@ -407,8 +407,8 @@ def _summary(record: RunRecord) -> str:
     lines += [
         f"  protocol  {config.protocol}   seed {config.seed}   scale {config.scale:g}   device {config.device}   "
         f"dt {config.dt_ms:g} ms",
-        f"  knobs     " + (", ".join(f"{k}={json.dumps(json_safe(v))}" for k, v in config.knobs.items()) or "(none)"),
-        f"  model     " + (", ".join(f"{k}={v}" for k, v in config.model_overrides.items()) or "(defaults)"),
+        "  knobs     " + (", ".join(f"{k}={json.dumps(json_safe(v))}" for k, v in config.knobs.items()) or "(none)"),
+        "  model     " + (", ".join(f"{k}={v}" for k, v in config.model_overrides.items()) or "(defaults)"),
         f"  code      {code}",
         f"  packages  {packages}",
         f"  run       {prov.get('wall_start', '?')} ({prov.get('wall_seconds', float('nan')):.1f} s) on "

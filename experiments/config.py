@@ -281,7 +281,7 @@ def _check_knob(name: str, knob: Any, raw: Any) -> Any:
             value = list(value)
         if not isinstance(value, list):
             value = [value]
-        if not value:
+        if not value and not knob.allow_empty:
             raise _Bad("expects at least one item, got []")
         items = []
         for item in value:

@@ -12,9 +12,10 @@ and the slow state (``circuits.adaptation.SlowState``). Its clock moves in two w
   blocker concentration, RVM CCK drive, transporter capacity, withdrawal rebound, early and
   consolidated potentiation of the plastic synapses), and reads back what the slow layer needs:
   the early potentiation of each plastic C-fibre synapse after the probe (so plastic weights
-  carry from probe to probe) and the NMDA activity of the dorsal horn, the unblocked fraction of
+  carry from probe to probe), the NMDA activity of the dorsal horn, the unblocked fraction of
   synaptic NMDA receptors at the end of the probe (1 drug-free; an open-channel blocker lowers it
-  with use). NMDA activity during exposure is what drives the NMDA-dependent adaptations, which
+  with use), and the descending facilitatory drive, the mean ON-cell rate of the probe times the
+  intact fraction of the ON cells' spinal pathways (``adaptation.descending_drive``). NMDA activity during exposure is what drives the NMDA-dependent adaptations, which
   is why a blocker given with the opioid prevents them and one given later does not undo them.
 
 The probe duration is fixed by the build (one compiled network serves every probe); each probe
@@ -31,7 +32,7 @@ import numpy as np
 from circuits import Modulation, ParameterSet
 from circuits import adaptation
 from circuits import pharmacokinetics as pk
-from circuits.circuit import SPINAL_POPULATIONS
+from circuits.circuit import DESCENDING_PATHWAYS, SPINAL_POPULATIONS
 
 from .engine import FastLayer, RunArgs
 
@@ -49,6 +50,7 @@ class ProbeRecord:
     states: dict[str, float]
     spikes: dict
     nmda_activity: float
+    descending_drive: float
     #: early potentiation of each plastic synapse after the probe (extrapolated when sampled)
     early_after: np.ndarray
 
@@ -64,26 +66,31 @@ class CoupledRun:
         self.state = adaptation.initial_state(self.stop - self.first, params)
         self.time_s = float(start_s)
         self.nmda_activity = 1.0
+        self.descending_drive = 0.0
+        circuit = layer.circuit
+        self._on_cells = circuit.indices("on_cells")
+        self._on_output = [circuit.pathways[name][:3] for name in DESCENDING_PATHWAYS if name.startswith("on_cells")]
         self._spinal_cells = np.concatenate([layer.circuit.indices(p) for p in SPINAL_POPULATIONS])
 
     # -- slow layer -----------------------------------------------------------------------------
-    def concentrations_uM(self, times_s, site: str = "spinal") -> dict[str, np.ndarray]:
-        """Unbound effect-site concentration of each drug of the regimen at ``times_s``, at the
-        ``spinal`` cord (systemic plus intrathecal drug) or in the ``rvm`` (systemic drug only:
-        intrathecal drug acts spinally)."""
+    def concentrations_uM(self, times_s, site: str = "spinal", extra: pk.Regimen = ()) -> dict[str, np.ndarray]:
+        """Unbound effect-site concentration of each drug of the regimen (plus ``extra`` doses) at
+        ``times_s``, at the ``spinal`` cord (systemic plus intrathecal drug) or in the ``rvm``
+        (systemic drug only: intrathecal drug acts spinally)."""
         if site not in ("spinal", "rvm"):
             raise ValueError(f"unknown site {site!r} (spinal or rvm)")
         times_s = np.atleast_1d(np.asarray(times_s, dtype=float))
-        if not self.regimen:
+        regimen = self.regimen + list(extra)
+        if not regimen:
             return {}
-        result = pk.simulate(self.regimen, self.species, times_s, self.params)
+        result = pk.simulate(regimen, self.species, times_s, self.params)
         if site == "spinal":
             return result.effect
         return {drug: c - result.spinal_it.get(drug, 0.0) for drug, c in result.effect.items()}
 
-    def occupancy(self, times_s, site: str = "spinal") -> np.ndarray:
+    def occupancy(self, times_s, site: str = "spinal", extra: pk.Regimen = ()) -> np.ndarray:
         """Efficacy-weighted MOR occupancy (0..1) at ``site`` before desensitisation: the slow layer's drive."""
-        _, activation = pk.mor_occupancy(self.concentrations_uM(times_s, site), self.params, species=self.species)
+        _, activation = pk.mor_occupancy(self.concentrations_uM(times_s, site, extra), self.params, species=self.species)
         return np.broadcast_to(activation, np.shape(np.atleast_1d(times_s))).astype(float)
 
     def advance(self, t1_s: float) -> None:
@@ -95,19 +102,22 @@ class CoupledRun:
         n = max(2, int(np.ceil((t1_s - self.time_s) / OCCUPANCY_STEP_S)) + 1)
         grid = np.linspace(self.time_s, t1_s, n)
         drive = adaptation.SlowDrive(occupancy_spinal=self.occupancy(grid), occupancy_rvm=self.occupancy(grid, "rvm"),
-                                     nmda_activity=self.nmda_activity, times_s=grid)
+                                     nmda_activity=self.nmda_activity, times_s=grid,
+                                     descending_drive=self.descending_drive)
         self.state = adaptation.advance(self.state, self.time_s, t1_s, drive, self.params)
         self.time_s = float(t1_s)
 
-    def modulation(self) -> Modulation:
-        """The fast layer's drug and slow state at the current time."""
-        spinal, rvm = self.occupancy([self.time_s])[0], self.occupancy([self.time_s], "rvm")[0]
+    def modulation(self, extra: pk.Regimen = ()) -> Modulation:
+        """The fast layer's drug and slow state at the current time (with ``extra`` doses)."""
+        now = [self.time_s]
+        spinal, rvm = self.occupancy(now, extra=extra)[0], self.occupancy(now, "rvm", extra)[0]
         kept = 1.0 - self.state.desensitisation  # as mor_occupancy(..., desensitisation)
-        blocker_uM = float(self.concentrations_uM([self.time_s]).get(self.blocker, [0.0])[0])
+        blocker_uM = float(self.concentrations_uM(now, extra=extra).get(self.blocker, [0.0])[0])
         return Modulation(
             mor_spinal=float(np.clip(kept * spinal, 0.0, 1.0)), mor_rvm=float(np.clip(kept * rvm, 0.0, 1.0)),
             blocker=self.blocker, blocker_uM=blocker_uM,
             cck_drive=self.state.cck_drive, transporter_capacity=self.state.transporter_capacity,
+            afferent_gain=self.state.afferent_gain,
             rebound=adaptation.rebound(self.state, float(spinal), self.params),
             ltp_early=self.state.early.copy(), ltp_late=self.state.consolidated.copy())
 
@@ -130,14 +140,24 @@ class CoupledRun:
         self.state.early = after
         blocked = np.asarray(self.layer.read("neurons", "blocked_syn"), dtype=float)[self._spinal_cells]
         self.nmda_activity = float(np.mean(1.0 - blocked))
-        return ProbeRecord(self.time_s, modulation, states, spikes, self.nmda_activity, after.copy())
+        self.descending_drive = adaptation.descending_drive(self._on_output_rate(spikes), self.params)
+        return ProbeRecord(self.time_s, modulation, states, spikes, self.nmda_activity, self.descending_drive,
+                           after.copy())
+
+    def _on_output_rate(self, spikes: dict) -> float:
+        """Mean ON-cell rate of a probe (Hz) times the intact fraction of their spinal pathways."""
+        rate = len(spikes["on_cells"][0]) / (len(self._on_cells) * float(self.layer.duration))
+        intact = np.concatenate([np.asarray(self.layer.read(owner, "intact"), dtype=float)[start:stop]
+                                 for owner, start, stop in self._on_output])
+        return rate * float(np.mean(intact))
 
 
-    def run_only(self, run_args: Callable[[Modulation], RunArgs]) -> dict:
+    def run_only(self, run_args: Callable[[Modulation], RunArgs], extra: pk.Regimen = ()) -> dict:
         """Run the fast layer now with ``run_args(modulation)`` and return its spikes, carrying
         nothing back to the slow layer (a behavioural test whose effect on the adaptive states is
-        negligible next to the hours between tests)."""
-        return self.layer.run(run_args(self.modulation()))
+        negligible next to the hours between tests). ``extra`` doses act in this run only: an
+        acute drug challenge on top of the regimen, as in a dose-response test."""
+        return self.layer.run(run_args(self.modulation(extra)))
 
 
 def extrapolate_induction(before: np.ndarray, after: np.ndarray, repeats: float, ltp_max: float) -> np.ndarray:

@@ -104,7 +104,7 @@ def _run(protocol: str, scale: float, *sets: str) -> tuple[str, ...]:
 
 _HFS_QUICK = ("conditioning_min=15", "follow_min=30", "probe_every_min=15")
 _WITHDRAWAL_QUICK = ("duration_min=20", "follow_min=20", "probe_every_min=10")
-_CHRONIC_QUICK = ("days=1", "probe_every_h=6", "test_every_h=12")
+_CHRONIC_QUICK = ("days=1", "probe_every_h=6", "test_every_h=12", "challenge_nmol=[10, 1000]")
 #: LTP: HFS without and with S(+)-ketamine after it; remifentanil withdrawal, abrupt and tapered
 LTP = (
     Result("hfs_ltp.h5", _run("hfs_ltp", 0.5), _run("hfs_ltp", 0.1, *_HFS_QUICK)),

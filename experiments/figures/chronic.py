@@ -5,7 +5,10 @@ withdrawal threshold of each daily test (% of day 0); the grey band is the hyper
 et al. 2001 found by days 3-7 of sustained morphine (30-40% below baseline). Panel b: mean rates
 of RVM ON and OFF cells at the hourly probes (no stimulus). Panel c: the slow states: RVM CCK
 drive (fold; Xie et al. 2005: ~5-fold by day 3), spinal transporter capacity (Mao et al. 2002:
-30-50% lower by day 5-8) and MOR desensitisation, with the literature values as open squares.
+30-50% lower by day 5-8), MOR desensitisation and the descending-dependent afferent gain
+(Gardell et al. 2002), with the literature values as open squares. Panel d: i.t. morphine
+dose-response (% maximum possible effect) on day 0 and at the end of the exposure, with the
+ED50s of Dunbar & Yaksh 1996 (16 nmol naive, 496 nmol after 7 days) as open squares.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ HYPERALGESIA = (60.0, 70.0, 3.0, 7.0)
 #: literature points: CCK fold on day 3 (Xie et al. 2005), transporter capacity on day 7 (Mao et al. 2002)
 CCK_TARGET = (3.0, 5.0)
 TRANSPORTER_TARGET = (7.0, 0.6)
+#: i.t. morphine ED50 (nmol), naive and after a 7-day i.t. infusion (Dunbar & Yaksh 1996)
+ED50_TARGETS = (16.0, 496.0)
 LINES = {False: "-", True: ":"}
 
 
@@ -38,8 +43,8 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
     if not records or any(r.protocol != "chronic_opioid" for r in records):
         raise ValueError("the chronic figure needs chronic_opioid result files")
     with plt.style.context(STYLE):
-        fig, axes = plt.subplots(1, 3, figsize=(6.9, 2.1), gridspec_kw={"wspace": 0.45})
-        a, b, c = axes
+        fig, axes = plt.subplots(1, 4, figsize=(6.9, 2.0), gridspec_kw={"wspace": 0.55})
+        a, b, c, d = axes
         low, high, start, stop = HYPERALGESIA
         a.fill_between([start, stop], low, high, color=TARGET_BAND, lw=0, label="OIH, literature")
         a.axhline(100.0, color="0.5", lw=0.5, ls=":")
@@ -55,16 +60,28 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
         intact = records[0].timeseries
         for name, colour, label in (("state_cck_drive", "#8e44ad", "CCK drive (fold)"),
                                     ("state_transporter_capacity", "#16a085", "transporters"),
-                                    ("state_desensitisation", "0.4", "MOR desensitisation")):
+                                    ("state_desensitisation", "0.4", "MOR desensitisation"),
+                                    ("state_afferent_gain", "#d35400", "afferent gain")):
             series = intact[name]
             c.plot(np.asarray(series.times) / DAY, series.values, color=colour, lw=0.9, label=label)
         c.plot(*CCK_TARGET, **TARGET, label="literature")
         c.plot(*TRANSPORTER_TARGET, **TARGET)
+        for record in records:
+            if "challenge_mpe_percent" not in record.readouts:
+                continue
+            style = LINES[bool(record.config.knobs["rvm_inactivated"])]
+            doses = record.readouts["challenge_nmol"]
+            for curve, colour, when in zip(record.readouts["challenge_mpe_percent"], ("k", "#d35400"),
+                                           ("day 0", f"day {record.config.knobs['days']:g}")):
+                d.plot(doses, curve, "o" + style, color=colour, ms=2.5, lw=0.8, label=f"{when}, {_label(record)}")
+        d.plot(ED50_TARGETS, (50.0, 50.0), **TARGET, label="ED50, literature")
+        d.set_xscale("log")
         a.set_ylabel("threshold (% day 0)")
         b.set_ylabel("rate (Hz)")
         c.set_ylabel("state")
-        for ax, letter, title in zip(axes, "abc", ("thresholds", "RVM cells", "slow states")):
-            ax.set_xlabel("day")
+        d.set_ylabel("i.t. morphine (% MPE)")
+        for ax, letter, title in zip(axes, "abcd", ("thresholds", "RVM cells", "slow states", "tolerance")):
+            ax.set_xlabel("i.t. dose (nmol)" if ax is d else "day")
             ax.set_title(f"{letter}  {title}", loc="left")
             ax.legend(fontsize=5.5, handlelength=1.2, loc="best")
         a.set_ylim(0, max(120.0, 1.1 * max(np.nanmax(r.readouts["threshold_percent"]) for r in records)))

@@ -27,6 +27,8 @@ class Knob:
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
     item_unit: str | None = None
+    #: a "list" knob that may be empty (an empty list turns its part of the protocol off)
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,11 @@ def intact_and_lidocaine(knobs: dict, latency_budget_s: float, *, scale: float, 
     return results
 
 
-def heat_trial_run_args(layer: FastLayer, knobs: dict, params=None) -> dict:
-    """Model parameters, switches, lamp settings and the delay of the first trial for one run."""
+def heat_trial_run_args(layer: FastLayer, knobs: dict, params=None, modulation=None) -> dict:
+    """Model parameters, switches, drug state (``modulation``), lamp settings and the delay of the
+    first trial for one run."""
     args = layer.circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"],
-                                      dlf_lesion=knobs["dlf_lesion"])
+                                          dlf_lesion=knobs["dlf_lesion"], modulation=modulation)
     args.update({
         ("heat", "trials_on"): 1.0,
         ("heat", "t_before"): knobs["t_before_s"] * second,

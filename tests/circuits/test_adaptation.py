@@ -16,6 +16,7 @@ from circuits.adaptation import (
     SlowDrive,
     SlowState,
     advance,
+    descending_drive,
     initial_state,
     rebound,
     trajectory,
@@ -348,21 +349,22 @@ def test_agrees_with_a_generic_ode_solver():
 
     def rhs(t, y):
         u = np.interp(t, t_grid, occ_grid)
-        D, c, L, A, e, q = y
+        D, c, L, A, e, q, E = y
         c_max = p["cck.max_fold"] - 1
         r = p["potentiation.depotentiation_rate"] * max(0.0, u - p["potentiation.depotentiation_threshold"]) / (1 - p["potentiation.depotentiation_threshold"])
         k = p["potentiation.consolidation_rate"]
         return [
             nmda * u * (p["desensitisation.max"] - D) / p["desensitisation.tau_onset"] - D / p["desensitisation.tau_recovery"],
-            nmda * u * (c_max - c) / p["cck.tau_onset"] - c / p["cck.tau_recovery"],
+            E * (c_max - c) / p["cck.tau_onset"] - c / p["cck.tau_recovery"],
             nmda * u * (p["transporter.max_loss"] - L) / p["transporter.tau_onset"] - L / p["transporter.tau_recovery"],
             (u - A) / p["ac_superactivation.tau"],
             -e / p["potentiation.tau_early"] - k * e - r * e,
             k * e - q / p["potentiation.tau_consolidated"] - r * q,
+            (nmda * u - E) / p["cck.tau_expression"],
         ]
 
-    ref = solve_ivp(rhs, (0.0, t_grid[-1]), [0, 0, 0, 0, 0.6, 0.1], method="LSODA", rtol=1e-9, atol=1e-12,
-                    max_step=120.0, t_eval=[t_grid[-1]]).y[:, -1]
+    ref = solve_ivp(rhs, (0.0, t_grid[-1]), [0, 0, 0, 0, 0.6, 0.1, 0], method="LSODA", rtol=1e-9, atol=1e-12,
+                    max_step=120.0, t_eval=[t_grid[-1]]).y[:6, -1]
     start = initial_state(1)
     start.early, start.consolidated = np.array([0.6]), np.array([0.1])
     got = advance(start, 0.0, t_grid[-1], SlowDrive(occ_grid, nmda_activity=nmda, times_s=t_grid))
@@ -412,3 +414,36 @@ def test_zero_length_interval_and_initial_state():
     assert same.scalars() == s.scalars() and same.early is not s.early
     with pytest.raises(ValueError):
         initial_state(-1)
+
+
+# --------------------------------------------------------------------------------------------
+# Descending facilitation: the afferent gain.
+# --------------------------------------------------------------------------------------------
+
+
+def test_afferent_gain_needs_descending_drive():
+    """The enhancement of primary-afferent release under sustained morphine depends on the
+    descending pathway (Gardell et al. 2002: absent in DLF-lesioned rats): with no descending
+    drive it stays at 1 after 7 days at occupancy 0.8; with full drive it is above 1.5 on day 7
+    and below its largest value."""
+    lesioned = _daily(initial_state(0), 7, SlowDrive(0.8, descending_drive=0.0))
+    intact = _daily(initial_state(0), 7, SlowDrive(0.8, descending_drive=1.0))
+    assert lesioned.afferent_gain == pytest.approx(1.0, abs=1e-12)
+    assert 1.5 < intact.afferent_gain < float(ADAPTATION_PARAMETERS["afferent_facilitation"]["max_gain"].value)
+
+
+def test_afferent_gain_recovers_over_days():
+    """Hyperalgesia resolves within about a week after the opioid stops (Celerier et al. 2000):
+    without drive the gain falls more than half-way back to 1 within 4 days."""
+    raised = _daily(initial_state(0), 7, SlowDrive(0.8, descending_drive=1.0))
+    later = _daily(raised, 4, SlowDrive(0.0), start_day=7)
+    assert later.afferent_gain - 1.0 < 0.5 * (raised.afferent_gain - 1.0)
+
+
+def test_descending_drive_is_the_on_cell_excess_over_the_reference_rate():
+    """Drug-free ON activity (below ``on_rate_reference``, 10 Hz) gives no drive; twice the
+    reference gives 1; a negative rate is rejected."""
+    assert descending_drive(6.8) == 0.0
+    assert descending_drive(20.0) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="ON-cell rate"):
+        descending_drive(-1.0)

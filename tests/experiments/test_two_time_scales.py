@@ -10,6 +10,7 @@ import pytest
 
 from circuits import ParameterSet
 from circuits import pharmacokinetics as pk
+from circuits.parameters import DESCENDING_PATHWAYS
 from experiments.two_time_scales import CoupledRun, extrapolate_induction
 
 N_CELLS, N_PLASTIC = 12, 5
@@ -19,25 +20,31 @@ LTP_MAX = float(ParameterSet()["plasticity.ltp_max"])
 
 class StandInLayer:
     """Records the modulation of each probe; each run adds ``induced`` early potentiation to the
-    plastic synapses it was given and leaves NMDA receptors ``blocked`` (fraction)."""
+    plastic synapses it was given, leaves NMDA receptors ``blocked`` (fraction) and lets its
+    ``N_CELLS`` ON cells fire at ``on_hz`` through descending pathways ``intact`` (fraction)."""
 
     duration = 10.0  # s of fast time per probe
 
-    def __init__(self, induced=0.0, blocked=0.0, closes=0.0):
+    def __init__(self, induced=0.0, blocked=0.0, closes=0.0, on_hz=0.0, intact=1.0):
         self.induced, self.blocked, self.closes, self.seen = induced, blocked, closes, []
+        self.on_hz, self.intact = on_hz, intact
         self._early = np.zeros(N_PLASTIC)
         self.circuit = SimpleNamespace(plastic_synapses=lambda: ("afferent_synapses", 2, 2 + N_PLASTIC),
-                                       indices=lambda population: np.arange(N_CELLS))
+                                       indices=lambda population: np.arange(N_CELLS),
+                                       pathways={name: ("central_synapses", 0, 4, 4) for name in DESCENDING_PATHWAYS})
 
     def run(self, run_args):
         self.seen.append(run_args)
         early = np.asarray(run_args.ltp_early, dtype=float)
         self._early = early + self.induced + self.closes * (LTP_MAX - early)
-        return {}
+        n_spikes = int(round(self.on_hz * N_CELLS * self.duration))
+        return {"on_cells": (np.linspace(0.0, 1000.0 * self.duration, n_spikes), np.zeros(n_spikes, dtype=np.uint64))}
 
     def read(self, owner, variable):
         if variable == "ltp_early":
             return np.concatenate([np.zeros(2), self._early, np.zeros(3)])
+        if variable == "intact":
+            return np.full(4, self.intact)
         return np.full(N_CELLS, self.blocked)
 
 
@@ -126,3 +133,17 @@ def test_induction_over_an_interval_does_not_depend_on_how_often_it_is_probed():
         final.append(run.state.potentiation.mean())
     assert final[0] > 0.1
     assert final[0] == pytest.approx(final[1], rel=0.05)
+
+
+@pytest.mark.parametrize("intact,expected", [(1.0, 1.0), (0.0, 0.0)])
+def test_on_cell_output_through_the_dlf_drives_the_afferent_gain(intact, expected):
+    """The probe measures the descending facilitatory drive from the ON cells' spikes: ON cells
+    at twice the reference rate through an intact DLF give drive 1 and raise the afferent gain
+    over a day (Gardell et al. 2002); the same ON activity with the DLF cut gives none."""
+    reference = float(ParameterSet()["adaptation.afferent_facilitation.on_rate_reference"])
+    run = CoupledRun(StandInLayer(on_hz=2 * reference, intact=intact), ParameterSet(), [])
+    record = run.probe(passthrough)
+    assert record.descending_drive == pytest.approx(expected)
+    run.advance(DAY)
+    assert (run.state.afferent_gain > 1.2) == bool(expected)
+    assert run.modulation().afferent_gain == run.state.afferent_gain
