@@ -1,0 +1,49 @@
+"""Naloxone-precipitated withdrawal after acute morphine dependence against Kaplan & Fields 1991
+(J Neurosci 11:1433) and Bederson, Fields & Barbaro 1990 (shared/science/targets.md): morphine
+10 mg/kg s.c., naloxone 1 mg/kg s.c. 3 h later, heat trials 15 min after each dose, with the RVM
+intact and with lidocaine in the RVM.
+"""
+
+import pytest
+
+from experiments.protocols import withdrawal
+
+from protocol_runs import readouts_by_condition
+
+pytestmark = pytest.mark.slow
+KNOBS = dict({name: knob.default for name, knob in withdrawal.KNOBS.items()}, n_trials=3, spontaneous_s=10.0)
+
+
+@pytest.fixture(scope="module")
+def runs(build_root):
+    return readouts_by_condition(withdrawal, KNOBS, {"intact": {}, "lidocaine": {"rvm_inactivated": True}},
+                                 scale=0.5, build_root=build_root)
+
+
+def test_lidocaine_in_the_rvm_leaves_the_baseline_latency_unchanged(runs):
+    """RVM lidocaine does not change the drug-free tail-flick latency (Kaplan & Fields 1991):
+    within 10% of the intact baseline."""
+    ratio = runs["lidocaine"]["latency_s_baseline"] / runs["intact"]["latency_s_baseline"]
+    assert abs(ratio - 1.0) < 0.1
+
+
+MISSED = pytest.mark.xfail(strict=True, reason=(
+    "issue 5: after 3 h of morphine the slow layer's CCK drive has barely risen (it needs sustained "
+    "exposure), and no other withdrawal action reaches the RVM, so naloxone returns ON cells only to baseline"))
+
+
+@MISSED
+def test_naloxone_raises_on_cells_above_baseline_and_silences_off_cells(runs):
+    """In precipitated withdrawal ON cells fire above their pre-morphine rate and OFF cells fall
+    near silence (Bederson et al. 1990): ON ratio > 1.2, OFF ratio < 0.2."""
+    assert runs["intact"]["rate_on_ratio_naloxone"] > 1.2
+    assert runs["intact"]["rate_off_ratio_naloxone"] < 0.2
+
+
+@MISSED
+def test_naloxone_precipitated_hyperalgesia_depends_on_the_rvm(runs):
+    """Naloxone shortens the tail-flick latency below baseline (hyperalgesia; Kaplan & Fields
+    1991: by ~20%), and lidocaine in the RVM abolishes that: latency ratio < 0.9 intact and
+    > 0.95 with lidocaine."""
+    assert runs["intact"]["latency_ratio_naloxone"] < 0.9
+    assert runs["lidocaine"]["latency_ratio_naloxone"] > 0.95
