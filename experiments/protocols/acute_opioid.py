@@ -49,10 +49,7 @@ KNOBS = {
     "n_trials": Knob(10, "count", "heat trials per block", minimum=1, maximum=200),
     "spontaneous_s": Knob(20.0, "s", "ongoing activity recorded before the first trial of each block",
                           minimum=1.0, maximum=600.0),
-    "t_before_s": heat_trials.KNOBS["t_before_s"],
-    "t_after_s": heat_trials.KNOBS["t_after_s"],
-    "rvm_inactivated": heat_trials.KNOBS["rvm_inactivated"],
-    "dlf_lesion": heat_trials.KNOBS["dlf_lesion"],
+    **{name: heat_trials.KNOBS[name] for name in ("t_before_s", "t_after_s", "rvm_inactivated", "dlf_lesion")},
 }
 MIN = 60.0
 #: the dose is given this long after the baseline block starts, so the block is drug-free (s)

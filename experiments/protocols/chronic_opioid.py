@@ -197,7 +197,7 @@ def chronic_readouts(probes: list, tests: list, sizes: dict, knobs: dict, *, tau
     peaks, thresholds = test_thresholds([runs for _, runs in tests], sizes, knobs, tau_reflex_s=tau_reflex_s,
                                         reflex_hz=reflex_hz)
     days = np.array([t for t, _ in tests]) / DAY
-    percent = 100.0 * thresholds / thresholds[0] if np.isfinite(thresholds[0]) else np.full_like(thresholds, np.nan)
+    percent = 100.0 * thresholds / thresholds[0]
     readouts = {
         "test_days": Readout(days, "day", "time of each threshold test"),
         "forces_mN": Readout(forces, "mN", "forces of each test"),
