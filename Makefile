@@ -9,9 +9,10 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 RESULTS ?= results
 SCALE  ?= 0.5
+JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast docs list sweep figures bench clean distclean
+.PHONY: help venv demo test test-fast docs list sweep figures validate bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +40,9 @@ docs: $(VENV)/.installed  ## regenerate docs/model.md from the parameter source 
 
 figures: $(VENV)/.installed  ## figures in results/figures/ from HDF5 results, simulating missing ones (QUICK=1: small scale)
 	$(PY) -m experiments figures --run-missing $(if $(QUICK),--quick --results $(RESULTS)/quick,--results $(RESULTS))
+
+validate: $(VENV)/.installed  ## validation scorecard: every literature target against the model, results/validation.md (QUICK=1: the quick set CI runs)
+	$(PY) -m experiments validate --jobs $(JOBS) $(if $(QUICK),--quick --results $(RESULTS)/quick,--results $(RESULTS))
 
 list: $(VENV)/.installed  ## list the protocols
 	$(PY) -m experiments list

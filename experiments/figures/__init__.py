@@ -121,6 +121,14 @@ CHRONIC = (
            _run("chronic_opioid", 0.1, *_CHRONIC_QUICK, "rvm_inactivated=true")),
 )
 
+_FENTANYL_QUICK = ("follow_days=1", "probe_every_h=4", "test_h=[1, 6, 24]", "morphine_mg_kg=0")
+#: fentanyl 4 x 100 ug/kg s.c. without and with ketamine 10 mg/kg s.c. before it
+FENTANYL = (
+    Result("fentanyl_oih.h5", _run("fentanyl_oih", 0.5), _run("fentanyl_oih", 0.1, *_FENTANYL_QUICK)),
+    Result("fentanyl_oih_ketamine.h5", _run("fentanyl_oih", 0.5, "ketamine_mg_kg=10"),
+           _run("fentanyl_oih", 0.1, *_FENTANYL_QUICK, "ketamine_mg_kg=10")),
+)
+
 #: figure name (its module and output file names) -> the result files it draws from, in the
 #: order ``make`` takes them
 FIGURES: dict[str, tuple[Result, ...]] = {
@@ -132,6 +140,7 @@ FIGURES: dict[str, tuple[Result, ...]] = {
     "windup": WINDUP,
     "ltp": LTP,
     "chronic": CHRONIC,
+    "fentanyl": FENTANYL,
 }
 
 

@@ -9,17 +9,10 @@ blocker (``blocker``) can run alongside by s.c. pump at ``blocker_mg_kg_day`` fr
 ``blocker_start_day`` to the end of the exposure: from day 0 it is given with the opioid, later it
 is given once the adaptations are established (Dunbar & Yaksh 1996; Benrath et al. 2005).
 
-The two-time-scale engine (``experiments.two_time_scales``) couples the slow layer (drug
-kinetics, MOR desensitisation, RVM CCK drive, transporter capacity, potentiation) to one
-standalone build of the fast layer, a run of ``stimulus_s`` with one step of mechanical force:
-
-- every ``probe_every_h`` the fast layer runs without force in the current drug and slow state;
-  the NMDA activity it measures drives the NMDA-dependent adaptations until the next probe, and
-  the mean rates of RVM ON, OFF and NEUTRAL cells are recorded;
-- every ``test_every_h`` (from day 0, before the drug) the withdrawal threshold is tested: the
-  run is repeated once per force of ``forces_mN`` (the force of a run is a run-time variable of
-  the build, ``force_gain``) and the threshold is the force at which the peak WDR population rate
-  reaches the reflex criterion, as in ``mechanical`` (von Frey thresholds, Vanderah et al. 2001).
+Every ``probe_every_h`` the fast layer runs without force to couple the NMDA activity and the
+descending ON-cell output to the slow layer; every ``test_every_h`` (from day 0, before the drug)
+the withdrawal threshold is tested (``threshold_course``: the von Frey thresholds of Vanderah et
+al. 2001).
 
 ``threshold_percent`` is each test's threshold as a percentage of the day-0 test.
 
@@ -31,24 +24,18 @@ dose acts in that test only). The effect of a dose is its maximum possible effec
 and ``T_cutoff`` the largest force (a threshold beyond it counts as the cut-off, as in every test); ED50 is the dose
 at which %MPE crosses 50% (log-linear interpolation; infinite when no dose reaches it) and
 ``ed50_shift_fold`` the end ED50 over the day-0 ED50.
-
-Spikes of the threshold tests (not of the dose-response tests) are stored at their protocol time;
-the time between runs is not simulated.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from circuits import build_circuit
 from circuits import pharmacokinetics as pk
 
-from .. import analysis
-from ..engine import FastLayer
-from ..two_time_scales import CoupledRun
-from . import c_fibre_probe
-from .base import Knob, Readout, RunContext, RunResult, TimeSeries
+from . import threshold_course
+from .base import Knob, Readout, RunContext, RunResult
 from .mechanical import threshold_crossing
+from .threshold_course import DAY, HOUR
 
 NAME = "chronic_opioid"
 SUMMARY = "days of opioid (pump, pellet, boluses, intrathecal): withdrawal thresholds, RVM rates, adaptive states"
@@ -69,26 +56,16 @@ KNOBS = {
                     choices=("none", "ketamine", "mk801", "memantine")),
     "blocker_mg_kg_day": Knob(0.0, "mg/kg/day", "blocker pump rate", minimum=0.0, maximum=2000.0),
     "blocker_start_day": Knob(0.0, "day", "start of the blocker (0: with the opioid)", minimum=0.0, maximum=60.0),
-    "probe_every_h": Knob(1.0, "h", "interval of the fast-layer probes that couple NMDA activity to the slow layer",
-                          minimum=0.25, maximum=24.0),
     "test_every_h": Knob(24.0, "h", "interval of the withdrawal-threshold tests", minimum=1.0, maximum=168.0),
-    "forces_mN": Knob([10.0, 25.0, 50.0, 100.0, 200.0, 400.0], "list", "forces of each threshold test",
-                      minimum=0.0, maximum=2000.0, item_unit="mN"),
     "challenge_nmol": Knob([1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0], "list",
                            "i.t. morphine doses of the dose-response tests on day 0 and at the end of the exposure "
                            "(nmol per 0.3 kg rat, as Dunbar & Yaksh 1996; empty: no dose-response tests)",
                            minimum=0.0, maximum=1e5, item_unit="nmol", allow_empty=True),
     "challenge_min": Knob(30.0, "min", "time from each i.t. dose to its threshold test", minimum=1.0, maximum=240.0),
-    "stimulus_s": Knob(2.0, "s", "duration of each run: one force step, or ongoing activity", minimum=0.5, maximum=10.0),
-    "rvm_inactivated": Knob(False, "bool", "lidocaine in the RVM (Kaplan & Fields 1991)"),
-    "dlf_lesion": Knob(False, "bool", "bilateral DLF lesion (Vanderah et al. 2001)"),
+    **threshold_course.KNOBS,
 }
-HOUR, DAY = pk.HOUR, pk.DAY
 #: body weight that turns the i.t. doses (nmol per rat) into the PK's nmol/kg (Dunbar & Yaksh 1996 [T])
 RAT_KG = 0.3
-#: force of the build's force step; each run scales it by ``force_gain`` = force / this
-REFERENCE_FORCE_MN = 100.0
-RVM_CLASSES = ("on_cells", "off_cells", "neutral_cells")
 
 
 def regimen(knobs: dict) -> pk.Regimen:
@@ -133,99 +110,23 @@ def run(context: RunContext) -> RunResult:
     knobs, params = context.knobs, context.params
     if knobs["blocker"] != "none" and knobs["blocker_mg_kg_day"] > 0 and knobs["blocker_start_day"] >= knobs["days"]:
         raise ValueError("blocker_start_day must fall within the exposure (before `days`)")
-    force_step = (np.array([REFERENCE_FORCE_MN]), knobs["stimulus_s"])
-    layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=force_step),
-                      knobs["stimulus_s"], device=context.device, seed=context.seed, build_root=context.build_root,
-                      dt_ms=context.dt_ms)
-    blocker = "ketamine" if knobs["blocker"] == "none" else knobs["blocker"]
-    try:
-        sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
-        coupled = CoupledRun(layer, params, regimen(knobs), species="rat", blocker=blocker)
-        probe_times, test_times = schedule(knobs)
 
-        def with_force(force_mN):
-            def run_args(modulation):
-                args = layer.circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"],
-                                                      dlf_lesion=knobs["dlf_lesion"], modulation=modulation)
-                args[("afferents", "force_gain")] = force_mN / REFERENCE_FORCE_MN
-                return args
-            return run_args
+    def challenges(t: float) -> list[pk.Regimen]:
+        if not np.any(np.isclose(t, challenge_times(knobs))):
+            return []
+        return [[challenge_dose(n, t, knobs)] for n in knobs["challenge_nmol"]]
 
-        events = sorted([(t, 0) for t in probe_times] + [(t, 1) for t in test_times])
-        probes, tests, curves = [], [], []
-        for k, (t, kind) in enumerate(events):
-            coupled.advance(t)
-            if kind == 0:
-                probes.append(coupled.probe(with_force(0.0), represents_s=knobs["probe_every_h"] * HOUR))
-            else:
-                tests.append((t, [coupled.run_only(with_force(f)) for f in knobs["forces_mN"]]))
-                if np.any(np.isclose(t, challenge_times(knobs))):
-                    curves.append([[coupled.run_only(with_force(f), extra=[challenge_dose(n, t, knobs)])
-                                    for f in knobs["forces_mN"]] for n in knobs["challenge_nmol"]])
-            context.progress((k + 1) / len(events), f"day {t / DAY:.2f}: {'probe' if kind == 0 else 'threshold test'}")
-    finally:
-        layer.close()
-    readouts, timeseries = chronic_readouts(probes, tests, sizes, knobs,
-                                            tau_reflex_s=float(params["withdrawal.tau_reflex"]),
-                                            reflex_hz=float(params["withdrawal.rate_threshold"]))
-    if curves:
-        readouts.update(tolerance_readouts(curves, readouts, sizes, knobs,
-                                           tau_reflex_s=float(params["withdrawal.tau_reflex"]),
-                                           reflex_hz=float(params["withdrawal.rate_threshold"])))
-    timeseries.update(c_fibre_probe.state_courses(probes))
-    spikes = _test_spikes(tests, knobs)
-    return RunResult(spikes=spikes, population_sizes=sizes, readouts=readouts, timeseries=timeseries)
+    course = threshold_course.run_course(context, regimen(knobs), *schedule(knobs), challenges=challenges,
+                                         blocker="ketamine" if knobs["blocker"] == "none" else knobs["blocker"])
+    readouts, timeseries = threshold_course.course_readouts(course, knobs, params)
+    if course.challenges:
+        readouts.update(tolerance_readouts([curve for _, curve in course.challenges], readouts, course.sizes, knobs,
+                                           params))
+    return RunResult(spikes=threshold_course.tested_spikes(course, knobs), population_sizes=course.sizes,
+                     readouts=readouts, timeseries=timeseries)
 
 
-def test_thresholds(tests: list, sizes: dict, knobs: dict, *, tau_reflex_s: float,
-                    reflex_hz: float) -> tuple[np.ndarray, np.ndarray]:
-    """(peak WDR population rates per test and force, threshold of each test) of threshold tests,
-    each a list of the runs of ``forces_mN``. A test in which no force reaches the criterion gets
-    the largest force, the cut-off of a von Frey series."""
-    duration = knobs["stimulus_s"]
-    forces = np.asarray(knobs["forces_mN"], dtype=float)
-    peaks = np.array([[analysis.peak_kernel_rate(spikes["wdr"], sizes["wdr"], 0.0, duration, tau_reflex_s)
-                       for spikes in runs] for runs in tests])
-    thresholds = np.array([threshold_crossing(forces, peak, reflex_hz) for peak in peaks])
-    return peaks, np.nan_to_num(thresholds, nan=float(forces.max()))
-
-
-def chronic_readouts(probes: list, tests: list, sizes: dict, knobs: dict, *, tau_reflex_s: float,
-                     reflex_hz: float) -> tuple[dict[str, Readout], dict[str, TimeSeries]]:
-    """Thresholds of the tests and the courses of the coupling probes (records of ``CoupledRun``)."""
-    duration, forces = knobs["stimulus_s"], np.asarray(knobs["forces_mN"], dtype=float)
-    peaks, thresholds = test_thresholds([runs for _, runs in tests], sizes, knobs, tau_reflex_s=tau_reflex_s,
-                                        reflex_hz=reflex_hz)
-    days = np.array([t for t, _ in tests]) / DAY
-    percent = 100.0 * thresholds / thresholds[0]
-    readouts = {
-        "test_days": Readout(days, "day", "time of each threshold test"),
-        "forces_mN": Readout(forces, "mN", "forces of each test"),
-        "wdr_peak_rate_hz": Readout(peaks, "Hz", "peak WDR population rate (reflex kernel) per test and force"),
-        "withdrawal_threshold_mN": Readout(thresholds, "mN", "force at which the WDR output reaches the reflex criterion "
-                                           "(the largest force when none does)"),
-        "threshold_percent": Readout(percent, "%", "withdrawal threshold as a percentage of the day-0 test"),
-        "final_threshold_percent": Readout(float(percent[-1]), "%", "threshold of the last test, % of day 0"),
-    }
-    times = np.array([r.time_s for r in probes])
-    timeseries = {
-        "nmda_activity": TimeSeries(times, np.array([r.nmda_activity for r in probes]), "1",
-                                    doc="unblocked fraction of synaptic NMDA receptors in the dorsal horn at each probe"),
-        "mor_spinal": TimeSeries(times, np.array([r.modulation.mor_spinal for r in probes]), "1",
-                                 doc="spinal MOR activation at each probe"),
-        "mor_rvm": TimeSeries(times, np.array([r.modulation.mor_rvm for r in probes]), "1",
-                              doc="RVM MOR activation at each probe"),
-    }
-    for population in RVM_CLASSES:
-        rates = [float(analysis.cell_rates(r.spikes[population], sizes[population], 0.0, duration).mean())
-                 for r in probes]
-        timeseries[f"rate_{population}"] = TimeSeries(times, np.array(rates), "Hz",
-                                                      doc=f"mean rate of {population.replace('_', ' ')} at each probe (no stimulus)")
-    return readouts, timeseries
-
-
-def tolerance_readouts(curves: list, readouts: dict, sizes: dict, knobs: dict, *, tau_reflex_s: float,
-                       reflex_hz: float) -> dict[str, Readout]:
+def tolerance_readouts(curves: list, readouts: dict, sizes: dict, knobs: dict, params) -> dict[str, Readout]:
     """%MPE, ED50 and ED50 shift of the two dose-response curves (day 0, end of exposure)."""
     doses = np.asarray(knobs["challenge_nmol"], dtype=float)
     cutoff = float(np.max(knobs["forces_mN"]))
@@ -233,7 +134,7 @@ def tolerance_readouts(curves: list, readouts: dict, sizes: dict, knobs: dict, *
     pre = readouts["withdrawal_threshold_mN"].value[[np.argmin(np.abs(days)), np.argmin(np.abs(days - knobs["days"]))]]
     mpe, ed50 = [], []
     for before, curve in zip(pre, curves):
-        _, thresholds = test_thresholds(curve, sizes, knobs, tau_reflex_s=tau_reflex_s, reflex_hz=reflex_hz)
+        _, thresholds = threshold_course.thresholds_of(curve, sizes, knobs, params)
         effect = 100.0 * (thresholds - before) / (cutoff - before)
         mpe.append(np.clip(effect, 0.0, 100.0))
         ed50.append(np.nan_to_num(threshold_crossing(doses, mpe[-1], 50.0), nan=np.inf))  # same log-linear rule
@@ -244,16 +145,3 @@ def tolerance_readouts(curves: list, readouts: dict, sizes: dict, knobs: dict, *
         "ed50_nmol": Readout(np.array(ed50), "nmol", "i.t. morphine ED50 on day 0 and at the end of the exposure (inf: not reached)"),
         "ed50_shift_fold": Readout(float(shift), "1", "end ED50 over day-0 ED50 (inf: no dose reached 50% MPE at the end)"),
     }
-
-
-def _test_spikes(tests: list, knobs: dict) -> dict:
-    """Spikes of the threshold tests at protocol time (test time plus force index x duration, ms)."""
-    step_ms = 1000.0 * knobs["stimulus_s"]
-    out: dict = {}
-    for t, runs in tests:
-        for k, spikes in enumerate(runs):
-            for population, (times, ids) in spikes.items():
-                out.setdefault(population, ([], []))
-                out[population][0].append(times + 1000.0 * t + k * step_ms)
-                out[population][1].append(ids)
-    return {p: (np.concatenate(ts), np.concatenate(ids)) for p, (ts, ids) in out.items()}

@@ -78,8 +78,8 @@ def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
     from experiments.protocols import windup
 
     params = ParameterSet()
-    layer = FastLayer(lambda: build_circuit(params, scale=0.1, seed=3), 3.0, device="runtime", seed=3,
-                      build_root=tmp_path, name="trains", runtime_target="numpy")
+    layer = FastLayer(lambda: build_circuit(params, scale=0.1, seed=3), 3.0, seed=3, build_root=tmp_path,
+                      name="trains")
     try:
         args = layer.circuit.parameter_values()
         args.update(windup.stimulator_args({"stim_hz": 100.0, "n_stim": 10, "strength": 30.0}))

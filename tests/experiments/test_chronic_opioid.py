@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from circuits import ParameterSet
-from experiments.protocols import chronic_opioid
+from experiments.protocols import chronic_opioid, threshold_course
 from experiments.protocols.base import RunContext
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,7 @@ KNOBS = dict({name: knob.default for name, knob in chronic_opioid.KNOBS.items()}
 def chronic(build_root, monkeypatch_module):
     builds, runs = [], []
 
-    class CountingLayer(chronic_opioid.FastLayer):
+    class CountingLayer(threshold_course.FastLayer):
         def __init__(self, *args, **kwargs):
             builds.append(1)
             super().__init__(*args, **kwargs)
@@ -35,7 +35,7 @@ def chronic(build_root, monkeypatch_module):
             runs.append(1)
             return super().run(run_args)
 
-    monkeypatch_module.setattr(chronic_opioid, "FastLayer", CountingLayer)
+    monkeypatch_module.setattr(threshold_course, "FastLayer", CountingLayer)
     context = RunContext(params=ParameterSet(), knobs=dict(KNOBS), seed=1, scale=SCALE, build_root=build_root)
     result = chronic_opioid.run(context)
     return result, len(builds), len(runs)

@@ -1,0 +1,81 @@
+"""Fentanyl-induced hyperalgesia against Celerier et al. 2000 and Laulin et al. 2002
+(shared/science/targets.md, section 7): four s.c. fentanyl boluses 15 min apart give analgesia
+for 2-5 h, then a hyperalgesia 20-35% below baseline that lasts days, grows with the dose and is
+prevented by ketamine 10 mg/kg s.c. before the fentanyl; a later morphine test loses 16, 47 and
+85% of its effect after 4 x 20, 60 and 100 ug/kg.
+
+To keep the suite fast the runs follow 3 days with a probe every 2 h and threshold tests at 1, 6,
+24 and 72 h (force steps of 1 s: the network shape of the chronic tests, so the build is shared).
+Ketamine pretreatment, which the model does not yet reproduce (it does not prevent the delayed
+hyperalgesia), is scored as a known miss by the validation scorecard (``fentanyl_ketamine`` in
+experiments/validation.py) at these settings.
+"""
+
+import pytest
+
+from experiments.protocols import fentanyl_oih
+from protocol_runs import readouts_by_condition
+
+pytestmark = pytest.mark.slow
+SCALE = 0.5
+KNOBS = dict({name: knob.default for name, knob in fentanyl_oih.KNOBS.items()},
+             stimulus_s=1.0, follow_days=3.0, probe_every_h=2.0, test_h=[1.0, 6.0, 24.0, 72.0],
+             forces_mN=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0])
+RUNS = {
+    "4x100": dict(fentanyl_ug_kg=100.0),
+    "4x20": dict(fentanyl_ug_kg=20.0),
+}
+
+
+@pytest.fixture(scope="module")
+def fentanyl(build_root):
+    return readouts_by_condition(fentanyl_oih, KNOBS, RUNS, scale=SCALE, build_root=build_root)
+
+
+def percent_at(run: dict, hour: float) -> float:
+    return float(run["threshold_percent"][list(run["test_hours"]).index(hour)])
+
+
+def test_fentanyl_gives_early_analgesia_then_hyperalgesia_lasting_days(fentanyl):
+    """Biphasic response (Celerier et al. 2000): the threshold rises above 150% of baseline 1 h
+    after the first bolus, falls below 90% of baseline by day 1 and is still below it on day 3."""
+    run = fentanyl["4x100"]
+    assert percent_at(run, 1.0) >= 150.0
+    assert percent_at(run, 24.0) < 90.0
+    assert percent_at(run, 72.0) < 90.0
+
+
+def test_delayed_hyperalgesia_grows_with_the_fentanyl_dose(fentanyl):
+    """Dose-dependent hyperalgesia (Celerier et al. 2000): the lowest threshold after 4 x 20 ug/kg
+    lies at least 5 points of baseline above that after 4 x 100 ug/kg."""
+    assert fentanyl["4x20"]["nadir_percent"] >= fentanyl["4x100"]["nadir_percent"] + 5.0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 5: the CCK-driven descending facilitation that follows the fentanyl "
+                   "saturates the afferent gain (about 1.7) once fentanyl has gone, so the nadir is 35-45% of "
+                   "baseline, twice as deep as measured")
+def test_hyperalgesia_nadir_is_20_to_35_percent_below_baseline(fentanyl):
+    """Nadir 20-35% below baseline after 4 x 100 ug/kg (Celerier et al. 2000: maximal decrease ~30%)."""
+    assert 65.0 <= fentanyl["4x100"]["nadir_percent"] <= 80.0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 5: 400 ug/kg s.c. is 40 ED50s in the rat PK (terminal half-life "
+                   "2.5 h), so MOR occupancy stays above 0.5 for about 6 h and the analgesia lasts 8-12 h; no "
+                   "acute tolerance shortens it")
+def test_analgesia_lasts_2_to_5_hours(fentanyl):
+    """Early analgesia for 2-5 h (Celerier et al. 2000): above 110% of baseline at 1 h, back below
+    it by 6 h."""
+    run = fentanyl["4x100"]
+    assert percent_at(run, 1.0) > 110.0
+    assert percent_at(run, 6.0) <= 110.0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 5: 4 h after the first bolus fentanyl is still on board in the model "
+                   "(see the analgesia duration), so the morphine test adds to it instead of being reduced")
+def test_later_morphine_effect_is_reduced_in_order_of_the_fentanyl_dose(fentanyl):
+    """Morphine 5 mg/kg s.c. after the fentanyl loses 16% of its effect after 4 x 20 and 85% after
+    4 x 100 ug/kg (Laulin et al. 2002): both reductions positive, the larger after the larger dose."""
+    low = fentanyl["4x20"]["morphine_effect_reduction_percent"]
+    high = fentanyl["4x100"]["morphine_effect_reduction_percent"]
+    assert 0.0 < low < high
+    assert 60.0 <= high <= 100.0
