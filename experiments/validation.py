@@ -64,6 +64,7 @@ HEAT = _run("heat_trials", "heat_trials", 0.5)
 MECHANICAL = _run("mechanical", "mechanical", 0.5)
 WINDUP = _run("windup_1hz", "windup", 0.5, "stim_hz=1", "ketamine_uM=0")
 WINDUP_KETAMINE = _run("windup_1hz_ketamine", "windup", 0.5, "stim_hz=1", "ketamine_uM=0.5")
+KETAMINE_WINDUP = _run("ketamine_dose_response", "ketamine_dose_response", 0.5)
 _HFS = ("follow_min=60", "probe_every_min=20")
 HFS = _run("hfs_ltp", "hfs_ltp", 0.5, *_HFS)
 HFS_KETAMINE_AFTER = _run("hfs_ltp_ketamine_after", "hfs_ltp", 0.5, *_HFS, "ketamine_mg_kg=5", "ketamine_timing=after")
@@ -79,7 +80,7 @@ CHRONIC_MK801 = _run("chronic_opioid_mk801", "chronic_opioid", 0.5, "stimulus_s=
                      "blocker=mk801", "blocker_mg_kg_day=1")
 ACUTE = _run("acute_opioid", "acute_opioid", 0.5, "dose_mg_kg=2.5", "test_min=20", "n_trials=3", "spontaneous_s=10")
 WITHDRAWAL = _run("withdrawal", "withdrawal", 0.5, "n_trials=3", "spontaneous_s=10")
-_FENTANYL = ("stimulus_s=1", "follow_days=3", "probe_every_h=2", "test_h=[1, 6, 24, 72]",
+_FENTANYL = ("stimulus_s=1", "follow_days=2", "probe_every_h=2", "test_h=[1, 6, 24, 48]",
              "forces_mN=[25, 50, 100, 200, 400, 800]")
 FENTANYL = _run("fentanyl_oih_4x100", "fentanyl_oih", 0.5, *_FENTANYL, "fentanyl_ug_kg=100")
 FENTANYL_LOW = _run("fentanyl_oih_4x20", "fentanyl_oih", 0.5, *_FENTANYL, "fentanyl_ug_kg=20")
@@ -231,6 +232,11 @@ TARGETS: tuple[Target, ...] = (
            "targets section 8", "<= 0.5", (WINDUP, WINDUP_KETAMINE), _windup_cut, -math.inf, 0.5),
     Target("windup_first_response", "0.5 uM ketamine: change of the first C-fibre response", "targets section 8",
            "< 20%", (WINDUP, WINDUP_KETAMINE), _first_response_change, 0.0, 0.2),
+    Target("ketamine_windup_ic50", "ketamine concentration that halves wind-up (Hill fit)",
+           "Laurido et al. 2001; targets section 6 (human analgesic plasma levels)", "analgesic range, 0.29-0.67 uM",
+           (KETAMINE_WINDUP,), _r("ic50_uM"), 0.29, 0.67, "uM"),
+    Target("ketamine_windup_ceiling", "wind-up left at 10 uM ketamine (anaesthetic range)", "Idvall et al. 1979",
+           "abolished (<= 0.1)", (KETAMINE_WINDUP,), _r("ceiling_fraction"), -math.inf, 0.1),
     Target("hfs_ltp", "HFS potentiation of C-fibre-evoked responses", "Benrath et al. 2004, 2005",
            "149-173% (band 125-200%)", (HFS,), _r("ltp_percent"), 125.0, 200.0, "%"),
     Target("hfs_ketamine_after", "ketamine after HFS leaves LTP in place (evoked % at the end)", "Benrath et al. 2005",

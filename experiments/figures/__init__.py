@@ -129,6 +129,9 @@ FENTANYL = (
            _run("fentanyl_oih", 0.1, *_FENTANYL_QUICK, "ketamine_mg_kg=10")),
 )
 
+KETAMINE_DOSE_RESPONSE = Result("ketamine_dose_response.h5", _run("ketamine_dose_response", 0.5),
+                                _run("ketamine_dose_response", 0.1, "n_stim=4", "ketamine_uM=[0, 0.3, 3]"))
+
 #: figure name (its module and output file names) -> the result files it draws from, in the
 #: order ``make`` takes them
 FIGURES: dict[str, tuple[Result, ...]] = {
@@ -138,6 +141,7 @@ FIGURES: dict[str, tuple[Result, ...]] = {
     "mg_block": (MG_BLOCK,),
     "ketamine_block": (KETAMINE_CLAMP, KETAMINE_CLAMP_CONTROL),
     "windup": WINDUP,
+    "ketamine_dose_response": (KETAMINE_DOSE_RESPONSE,),
     "ltp": LTP,
     "chronic": CHRONIC,
     "fentanyl": FENTANYL,

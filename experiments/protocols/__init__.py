@@ -5,7 +5,7 @@ from importlib import import_module
 from .base import Knob, Readout, RunContext, RunResult, TimeSeries
 
 _MODULES = ("nmda_clamp", "heat_trials", "mechanical", "windup", "hfs_ltp", "withdrawal_ltp", "chronic_opioid",
-            "acute_opioid", "withdrawal", "fentanyl_oih")
+            "acute_opioid", "withdrawal", "fentanyl_oih", "ketamine_dose_response")
 
 PROTOCOLS = {module.NAME: module for module in (import_module(f".{name}", __name__) for name in _MODULES)}
 

@@ -4,8 +4,8 @@ for 2-5 h, then a hyperalgesia 20-35% below baseline that lasts days, grows with
 prevented by ketamine 10 mg/kg s.c. before the fentanyl; a later morphine test loses 16, 47 and
 85% of its effect after 4 x 20, 60 and 100 ug/kg.
 
-To keep the suite fast the runs follow 3 days with a probe every 2 h and threshold tests at 1, 6,
-24 and 72 h (force steps of 1 s: the network shape of the chronic tests, so the build is shared).
+To keep the suite fast the runs follow 2 days with a probe every 2 h and threshold tests at 1, 6,
+24 and 48 h (force steps of 1 s: the network shape of the chronic tests, so the build is shared).
 Ketamine pretreatment, which the model does not yet reproduce (it does not prevent the delayed
 hyperalgesia), is scored as a known miss by the validation scorecard (``fentanyl_ketamine`` in
 experiments/validation.py) at these settings.
@@ -19,7 +19,7 @@ from protocol_runs import readouts_by_condition
 pytestmark = pytest.mark.slow
 SCALE = 0.5
 KNOBS = dict({name: knob.default for name, knob in fentanyl_oih.KNOBS.items()},
-             stimulus_s=1.0, follow_days=3.0, probe_every_h=2.0, test_h=[1.0, 6.0, 24.0, 72.0],
+             stimulus_s=1.0, follow_days=2.0, probe_every_h=2.0, test_h=[1.0, 6.0, 24.0, 48.0],
              forces_mN=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0])
 RUNS = {
     "4x100": dict(fentanyl_ug_kg=100.0),
@@ -38,11 +38,11 @@ def percent_at(run: dict, hour: float) -> float:
 
 def test_fentanyl_gives_early_analgesia_then_hyperalgesia_lasting_days(fentanyl):
     """Biphasic response (Celerier et al. 2000): the threshold rises above 150% of baseline 1 h
-    after the first bolus, falls below 90% of baseline by day 1 and is still below it on day 3."""
+    after the first bolus, falls below 90% of baseline by day 1 and is still below it on day 2."""
     run = fentanyl["4x100"]
     assert percent_at(run, 1.0) >= 150.0
     assert percent_at(run, 24.0) < 90.0
-    assert percent_at(run, 72.0) < 90.0
+    assert percent_at(run, 48.0) < 90.0
 
 
 def test_delayed_hyperalgesia_grows_with_the_fentanyl_dose(fentanyl):
