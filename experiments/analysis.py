@@ -18,6 +18,14 @@ import numpy as np
 Spikes = tuple[np.ndarray, np.ndarray]  # times in ms, node ids
 
 
+def on_timeline(runs: list[tuple[float, dict[str, Spikes]]]) -> dict[str, Spikes]:
+    """Spikes of several runs joined on one protocol timeline: each run is ``(offset_ms,
+    {population: (times_ms, ids)})`` and its times are shifted by its offset."""
+    return {population: (np.concatenate([spikes[population][0] + offset for offset, spikes in runs]),
+                         np.concatenate([spikes[population][1] for _, spikes in runs]))
+            for population in runs[0][1]}
+
+
 def population_rate(spikes: Spikes, n: int, t0_s: float, t1_s: float, width_s: float) -> np.ndarray:
     """Population rate (Hz per cell) in bins of ``width_s`` from ``t0_s`` to ``t1_s``."""
     edges = t0_s + width_s * np.arange(int(round((t1_s - t0_s) / width_s)) + 1)

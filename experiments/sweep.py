@@ -58,7 +58,7 @@ from experiments import slurm
 from experiments.cli import (RESULTS_DIR, SUBCOMMANDS, Progress, RunFailed, Terminated, UsageError, execute,
                              interrupt_guard)
 from experiments.config import DEFAULT_SEED, ConfigError, ResolvedConfig, get_protocol, read_toml, resolve_config
-from experiments.storage import StorageError, read_run, temporary_path
+from experiments.storage import StorageError, read_run, temporary_path, write_atomic
 
 __all__ = ["Sweep", "Row", "Outcome", "load_spec", "run_row", "run_local", "summarize", "is_complete",
            "error_path", "SPEC_KEYS"]
@@ -241,17 +241,6 @@ def is_complete(path: Path) -> bool:
         return False
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """``write(tmp)`` then rename ``tmp`` to ``path``; nothing is left under either name on error."""
-    tmp = temporary_path(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def run_row(name: str, config_json: str, out_dir: Path | str, build_root: Path | str,
             argv: Sequence[str]) -> Outcome:
     """Run one row into ``out_dir/<name>.h5`` unless that file is complete. An exception of the
@@ -268,7 +257,7 @@ def run_row(name: str, config_json: str, out_dir: Path | str, build_root: Path |
         error = " ".join(f"{type(exc).__name__}: {exc}".split())
         record = {"row": name, "error": error, "traceback": traceback.format_exc(), "host": socket.gethostname(),
                   "time": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
-        _write_atomic(error_path(out_dir, name), lambda tmp: tmp.write_text(json.dumps(record, indent=1)))
+        write_atomic(error_path(out_dir, name), lambda tmp: tmp.write_text(json.dumps(record, indent=1)))
         return Outcome(name, "failed", error, time.monotonic() - start)
     error_path(out_dir, name).unlink(missing_ok=True)
     return Outcome(name, "complete", "", time.monotonic() - start)
@@ -388,8 +377,8 @@ def summarize(sweep: Sweep, out_dir: Path | str) -> list[dict[str, Any]]:
                 if column in readouts:
                     dataset.attrs["units"] = readouts[column]
 
-    _write_atomic(out_dir / "summary.csv", write_csv)
-    _write_atomic(out_dir / "summary.h5", write_h5)
+    write_atomic(out_dir / "summary.csv", write_csv)
+    write_atomic(out_dir / "summary.h5", write_h5)
     return table
 
 
@@ -519,7 +508,7 @@ def _write_resubmit(out_dir: Path, argv: Sequence[str]) -> Path:
     text = ("#!/bin/sh\n# Submit the rows of this sweep that are not complete (or follow the array job if one is "
             "still queued or running).\n"
             f"cd {shlex.quote(os.getcwd())} && exec {shlex.join([sys.executable, '-m', 'experiments', *argv])}\n")
-    _write_atomic(path, lambda tmp: tmp.write_text(text))
+    write_atomic(path, lambda tmp: tmp.write_text(text))
     path.chmod(0o755)
     return path
 

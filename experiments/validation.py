@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ import numpy as np
 
 from .cli import SUBCOMMANDS, UsageError, main
 from .figures import Result
-from .storage import read_run, temporary_path
+from .storage import read_run, write_atomic
 
 RESULTS_DIR = Path("results")
 QUICK_RESULTS_DIR = RESULTS_DIR / "quick"
@@ -109,7 +108,7 @@ class Target:
 
 def _r(name: str, index: int | None = None) -> Callable:
     """measure: read-out ``name`` of the first record (element ``index`` of an array)."""
-    def measure(record, *_):
+    def measure(record):
         value = record.readouts[name]
         return float(value if index is None else np.asarray(value)[index])
     return measure
@@ -408,24 +407,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     scores = [evaluate(t, results_dir) for t in targets]
     text = table(scores)
     print(text, end="")
-    _write(results_dir / "validation.md", "# Validation scorecard\n\n" + text)
-    _write(results_dir / "validation.json", json.dumps([
+    write_atomic(results_dir / "validation.md", lambda tmp: tmp.write_text("# Validation scorecard\n\n" + text))
+    rows = json.dumps([
         {"target": s.target.key, "claim": s.target.claim, "source": s.target.source,
          "literature": s.target.literature, "low": _json_number(s.target.low), "high": _json_number(s.target.high),
          "unit": s.target.unit, "model": _json_number(s.value), "status": s.status, "detail": s.detail,
-         "files": [r.file for r in s.target.results]} for s in scores], indent=1) + "\n")
+         "files": [r.file for r in s.target.results]} for s in scores], indent=1) + "\n"
+    write_atomic(results_dir / "validation.json", lambda tmp: tmp.write_text(rows))
     return 1 if any(s.failed for s in scores) else 0
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed when complete)."""
-    tmp = temporary_path(path)
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _json_number(value: float) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import analysis
 from . import windup
 from .base import Knob, Readout, TimeSeries
 
@@ -65,12 +66,7 @@ def ltp_readouts(probes: list, sizes: dict, knobs: dict, *, baseline: int, last_
 
 def protocol_time_spikes(records: list) -> dict:
     """Spikes of all runs at their protocol time (run time plus time within the run, ms)."""
-    out = {}
-    for population in records[0].spikes:
-        times = [r.spikes[population][0] + 1000.0 * r.time_s for r in records]
-        ids = [r.spikes[population][1] for r in records]
-        out[population] = (np.concatenate(times), np.concatenate(ids))
-    return out
+    return analysis.on_timeline([(1000.0 * r.time_s, r.spikes) for r in records])
 
 
 def state_courses(records: list) -> dict[str, TimeSeries]:

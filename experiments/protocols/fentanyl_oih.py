@@ -23,6 +23,8 @@ hyperalgesia (``nadir_percent`` and ``nadir_h``, the lowest threshold after the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from circuits import pharmacokinetics as pk
@@ -54,10 +56,10 @@ KNOBS = {
     "morphine_test_min": Knob(30.0, "min", "time from the morphine dose to its threshold test (rat brain peak "
                               "15-20 min, targets section 6)", minimum=1.0, maximum=240.0),
     **threshold_course.KNOBS,
+    "forces_mN": replace(threshold_course.KNOBS["forces_mN"], default=[10.0, 25.0, 50.0, 100.0, 200.0, 400.0, 800.0],
+                         doc="forces of each threshold test (up to 800 mN so that the analgesia of fentanyl and "
+                             "morphine is measured below the cut-off)"),
 }
-KNOBS["forces_mN"] = Knob([10.0, 25.0, 50.0, 100.0, 200.0, 400.0, 800.0], "list",
-                          "forces of each threshold test (up to 800 mN so that the analgesia of fentanyl and "
-                          "morphine is measured below the cut-off)", minimum=0.0, maximum=2000.0, item_unit="mN")
 #: a test above this % of baseline counts as analgesia
 ANALGESIA_PERCENT = 110.0
 #: a test within this % of baseline counts as recovered

@@ -21,6 +21,7 @@ from scipy.optimize import OptimizeWarning, curve_fit
 
 from circuits import build_circuit
 
+from .. import analysis
 from ..engine import FastLayer
 from . import windup
 from .base import Knob, Readout, RunContext, RunResult
@@ -67,23 +68,19 @@ def run(context: RunContext) -> RunResult:
     layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed),
                       windup.duration_s(knobs), device=context.device, seed=context.seed,
                       build_root=context.build_root, dt_ms=context.dt_ms)
-    per_run, stored = [], {}
+    per_run, runs = [], []
     try:
         sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
         for k, c in enumerate(conc):
             run_knobs = dict(knobs, ketamine_uM=float(c))
             spikes = layer.run(windup.windup_run_args(layer, run_knobs, params))
             per_run.append(windup.windup_readouts(spikes, sizes, run_knobs))
-            offset = 1000.0 * k * windup.duration_s(knobs)  # runs stored one after another (ms)
-            for population, (times, ids) in spikes.items():
-                stored.setdefault(population, ([], []))
-                stored[population][0].append(times + offset)
-                stored[population][1].append(ids)
+            runs.append((1000.0 * k * windup.duration_s(knobs), spikes))  # stored one after another
             context.progress((k + 1) / len(conc), f"{c:g} uM simulated")
     finally:
         layer.close()
-    spikes = {p: (np.concatenate(t), np.concatenate(i)) for p, (t, i) in stored.items()}
-    return RunResult(spikes=spikes, population_sizes=sizes, readouts=dose_response_readouts(conc, per_run))
+    return RunResult(spikes=analysis.on_timeline(runs), population_sizes=sizes,
+                     readouts=dose_response_readouts(conc, per_run))
 
 
 def dose_response_readouts(conc: np.ndarray, per_run: list[dict[str, Readout]]) -> dict[str, Readout]:

@@ -159,11 +159,5 @@ def course_readouts(course: Course, knobs: dict, params, *, time_unit: str = "da
 def tested_spikes(course: Course, knobs: dict) -> dict:
     """Spikes of the threshold tests at protocol time (test time plus force index x duration, ms)."""
     step_ms = 1000.0 * knobs["stimulus_s"]
-    out: dict = {}
-    for t, runs in course.tests:
-        for k, spikes in enumerate(runs):
-            for population, (times, ids) in spikes.items():
-                out.setdefault(population, ([], []))
-                out[population][0].append(times + 1000.0 * t + k * step_ms)
-                out[population][1].append(ids)
-    return {p: (np.concatenate(ts), np.concatenate(ids)) for p, (ts, ids) in out.items()}
+    return analysis.on_timeline([(1000.0 * t + k * step_ms, spikes) for t, runs in course.tests
+                                 for k, spikes in enumerate(runs)])
