@@ -12,12 +12,14 @@ States
     apparent, from descending facilitation (Vanderah et al. 2001).
 ``cck_drive`` (1 = drug-free)
     RVM CCK drive onto ON cells, ~5-fold after 3 days of continuous morphine (Xie et al. 2005).
-    It grows through ``cck_expression`` E (0..1), which follows the NMDA-gated RVM occupancy
-    over ``tau_expression`` (hours): CCK up-regulation needs sustained exposure, so a 1-h
-    infusion barely raises it.
+    It grows through the RVM expression signal ``cck_expression`` E_r (0..1), which follows the
+    NMDA-gated RVM occupancy over hours, and only while E_r exceeds a threshold: CCK
+    up-regulation needs exposure sustained over a day or more, so a 1-h infusion or one day of
+    fentanyl boluses leaves it unchanged.
 ``transporter_capacity`` (1 = drug-free)
     spinal glutamate transporter capacity (EAAC1/GLAST), 30-50% lower by day 5-8 of chronic
-    morphine (Mao et al. 2002).
+    morphine (Mao et al. 2002). It falls through the spinal expression signal
+    ``transporter_expression`` E_s, with the same time constant and threshold as E_r.
 ``afferent_gain`` (1 = drug-free)
     release from primary-afferent terminals relative to drug-free: the spinal dynorphin-dependent
     enhancement of evoked transmitter release that sustained morphine induces on day 7 but not
@@ -25,10 +27,23 @@ States
     Vanderah et al. 2000 J Neurosci 20:7074). It grows with the descending facilitatory drive,
     so RVM inactivation or a DLF lesion prevents it; it opposes the presynaptic MOR action at the
     same terminals, which is the apparent tolerance of Vanderah et al. 2001.
-``ac_superactivation`` A (0..1, occupancy units)
-    adenylyl-cyclase superactivation; it follows the spinal MOR occupancy with a lag.
-    :func:`rebound` gives the withdrawal signal ``max(0, A - occupancy - threshold)``: large
-    after an abrupt fall of the opioid, near zero after a slow taper (Drdla et al. 2009).
+``afferent_potentiation`` (1 = drug-free)
+    release from primary-afferent terminals potentiated through presynaptic NMDA receptors
+    (Zhou, Chen & Pan 2010 J Neurosci 30:4460): the NMDA-dependent pain-facilitatory process that
+    a high opioid dose sets off while it acts (Larcher et al. 1998 Neuroscience 84:583; Celerier
+    et al. 2000 Anesthesiology 92:465). It builds within the first hours, so it opposes the
+    analgesia while the opioid is on board (acute tolerance), and outlasts the opioid by days
+    (delayed hyperalgesia). Only NMDA-gated occupancy above ``occupancy_threshold`` drives it, so
+    sustained moderate exposure does not, and an NMDA blocker present at the opioid's peak
+    prevents it: ketamine before fentanyl prevents the delayed hyperalgesia and enhances the
+    early analgesia (Celerier et al. 2000; Laulin et al. 2002).
+``ac_superactivation`` A_s, ``ac_superactivation_rvm`` A_r (0..1, occupancy units)
+    adenylyl-cyclase superactivation; it follows the spinal (A_s) or RVM (A_r) MOR occupancy
+    with a lag. :func:`rebound` gives the withdrawal signal ``max(0, A - occupancy - threshold)``
+    at either site: large after an abrupt fall of the opioid or naloxone, near zero after a slow
+    taper (Drdla et al. 2009). Spinally it drives withdrawal LTP in lamina I; in the RVM it
+    excites the MOR-carrying ON cells, which fire above their drug-free rate in
+    naloxone-precipitated withdrawal (Bederson, Fields & Barbaro 1990; Kaplan & Fields 1991).
 ``early``, ``consolidated`` (arrays, one entry per plastic C-fibre -> lamina I synapse)
     fractional potentiation above the drug-free weight (0 = baseline, 0.5 = 150%); the synaptic
     weight is ``w0 * (1 + early + consolidated)``. The fast layer induces potentiation; the
@@ -51,22 +66,28 @@ Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATIO
 ::
 
     dD/dt = n u_s (D_max - D) / tau_D_on  -  D / tau_D_rec
-    dE/dt = (n u_r - E) / tau_E                                     E = cck_expression
-    dc/dt = E (c_max - c) / tau_c_on      -  c / tau_c_rec        c = cck_drive - 1
-    dL/dt = n u_s (L_max - L) / tau_L_on  -  L / tau_L_rec        L = 1 - transporter_capacity
+    dE_r/dt = (n u_r - E_r) / tau_E                                 E_r = cck_expression
+    dE_s/dt = (n u_s - E_s) / tau_E                                 E_s = transporter_expression
+    e(E)  = max(0, E - theta_E) / (1 - theta_E)
+    dc/dt = e(E_r) (c_max - c) / tau_c_on -  c / tau_c_rec        c = cck_drive - 1
+    dL/dt = e(E_s) (L_max - L) / tau_L_on -  L / tau_L_rec        L = 1 - transporter_capacity
     dG/dt = f (G_max - G) / tau_G_on      -  G / tau_G_rec        G = afferent_gain - 1
-    dA/dt = (u_s - A) / tau_A
+    dH/dt = h (H_max - H) / tau_H_on      -  H / tau_H_rec        H = afferent_potentiation - 1
+    h     = max(0, n u_s - theta_H) / (1 - theta_H)
+    dA_s/dt = (u_s - A_s) / tau_A                 dA_r/dt = (u_r - A_r) / tau_A
     de/dt = -e / tau_early - k_cons e                      - r_dep(u_s) e
     dp/dt =  k_cons e      - p / tau_consolidated          - r_dep(u_s) p
     r_dep(u) = k_dep max(0, u - u_dep) / (1 - u_dep)
-    rebound = max(0, A - u_s - theta_rebound)
+    rebound = max(0, A_s - u_s - theta_rebound)      rebound_rvm = max(0, A_r - u_r - theta_rvm)
 
 with, under ``adaptation.``: D_max, tau_D_on, tau_D_rec = ``desensitisation.{max, tau_onset,
-tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec, tau_E = ``cck.{max_fold, tau_onset, tau_recovery,
-tau_expression}``;
+tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec = ``cck.{max_fold, tau_onset, tau_recovery}``; tau_E, theta_E =
+``expression.{tau, threshold}``;
 L_max, tau_L_on, tau_L_rec = ``transporter.{max_loss, tau_onset, tau_recovery}``; G_max + 1,
-tau_G_on, tau_G_rec = ``afferent_facilitation.{max_gain, tau_onset, tau_recovery}``; tau_A,
-theta_rebound = ``ac_superactivation.{tau, rebound_threshold}``; tau_early, k_cons,
+tau_G_on, tau_G_rec = ``afferent_facilitation.{max_gain, tau_onset, tau_recovery}``; H_max + 1,
+theta_H, tau_H_on, tau_H_rec = ``afferent_potentiation.{max_gain, occupancy_threshold, tau_onset,
+tau_recovery}``; tau_A,
+theta_rebound, theta_rvm = ``ac_superactivation.{tau, rebound_threshold, rvm_rebound_threshold}``; tau_early, k_cons,
 tau_consolidated, u_dep, k_dep = ``potentiation.{tau_early, consolidation_rate,
 tau_consolidated, depotentiation_threshold, depotentiation_rate}``. The rise time constants
 apply at full drive (n u = 1, f = 1); at drive g the state approaches
@@ -77,7 +98,16 @@ lag alone cannot tell an abrupt stop of remifentanil (effect-site half-time of m
 60-min taper well (peaks ~0.47 against ~0.22 at tau_A 15 min); with it the taper gives < 0.03.
 Set it to 0 to recover the plain difference.
 
-Growth of D, c and L needs occupancy AND NMDA activity, so NMDA block given with the opioid
+The two thresholds split the opioid's pronociceptive actions by exposure. The expression
+threshold needs exposure sustained over a day or more (a continuous pump reaches it within a
+day; four fentanyl boluses, whose occupancy lasts about 12 h, stay below it), so descending
+facilitation and transporter loss belong to sustained exposure (Vanderah et al. 2001; Xie et al.
+2005; Mao et al. 2002). The
+occupancy threshold of H needs a high dose (four fentanyl boluses of 60-100 ug/kg exceed it for
+about 1 h; a morphine pump at 0.5 and the 450 ug/kg/h remifentanil infusion at 0.88 do not), so
+the spinal process belongs to high doses (Celerier et al. 2000: dose-dependent).
+
+Growth of D, c, L and H needs occupancy AND NMDA activity, so NMDA block given with the opioid
 prevents them; their recovery does not depend on NMDA, so block given after they are established
 does not reverse them. G needs descending drive, which needs ON cells excited above their
 drug-free rate, which needs the CCK drive: NMDA block given with the opioid prevents it too (Trujillo & Akil 1991; Dunbar & Yaksh 1996). Consolidation (``k_cons``)
@@ -86,16 +116,17 @@ does not depend on NMDA either (ketamine after HFS leaves LTP in place, Benrath 
 Numerics
 --------
 The drive is piecewise linear in time (constant, or linear interpolation of arrays on a time
-grid). A, e and p are integrated exactly for piecewise-linear occupancy; D, c and L exactly for
+grid). A_s, A_r, e and p are integrated exactly for piecewise-linear occupancy; D, c, L and H exactly for
 piecewise-constant drive, using the interval mean of the drive on sub-steps of at most
-:data:`MAX_SLOW_STEP_S` (exact when the drive is constant). Each call costs ~0.1-1 ms; a 7-day
+:data:`MAX_SLOW_STEP_S` (exact when the drive is constant; the mean of h is exact for the linear
+occupancy, and e is taken of the sub-step mean of E_r and E_s, which moves over ``tau_E`` of hours). Each call costs ~0.1-1 ms; a 7-day
 run in 168 hourly calls ~0.1 s.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Union
 
@@ -145,26 +176,31 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
                           "fitted: tolerant and control groups equal 1 week after stopping (Dunbar & Yaksh 1996 Anesthesiology 84:1177) (" + _FIT + ")",
                           "time constant of the recovery of MOR efficacy"),
     },
+    "expression": {
+        "tau": P(12.0, U_H,
+                 "fitted: CCK up-regulation and transporter down-regulation are changes of protein expression that need sustained exposure [T]; with the threshold, one day of fentanyl stays below it while a morphine pump crosses it within a day (" + _FIT + "); a 1-h remifentanil infusion must not raise the CCK drive enough to excite ON cells, which would add descending facilitation to the spinal withdrawal LTP (Drdla et al. 2009 Science 325:207; tests/experiments/test_withdrawal_ltp.py)",
+                 "time constant with which the RVM and spinal expression signals follow the NMDA-gated MOR occupancy there"),
+        "threshold": P(0.35, U_1,
+                       "fitted: RVM CCK rises and spinal transporters fall with sustained exposure (within 3 days of continuous morphine, Xie et al. 2005 J Neurosci 25:409; by day 5-8, Mao et al. 2002 J Neurosci 22:8312) but not after one day of fentanyl, whose delayed hyperalgesia one ketamine dose before it prevents (Celerier et al. 2000 Anesthesiology 92:465), which a process integrating over the ~12 h of fentanyl exposure could not allow; expression peaks at 0.34 after 4 x 100 ug/kg fentanyl and settles at 0.51 under the 100 mg/kg/day morphine pump (" + _FIT + ")",
+                       "expression signal below which the CCK drive does not grow and the transporters are not lost"),
+    },
     "cck": {
-        "max_fold": P(7.0, U_1,
+        "max_fold": P(6.5, U_1,
                       "fitted: RVM basal CCK ~5-fold during continuous morphine (Xie et al. 2005 J Neurosci 25:409), 4-6 fold by day 3 at occupancy 0.5-0.8 (" + _FIT + ")",
                       "largest RVM CCK drive onto ON cells, relative to drug-free"),
-        "tau_onset": P(1.0, U_DAY,
-                       "fitted: hypersensitivity within 3 days of continuous morphine (Xie et al. 2005 J Neurosci 25:409) (" + _FIT + ")",
+        "tau_onset": P(0.35, U_DAY,
+                       "fitted: hypersensitivity within 3 days of continuous morphine (Xie et al. 2005 J Neurosci 25:409); CCK drive 4.2-fold on day 3 and 4.7-fold on day 7 of the 100 mg/kg/day morphine pump, past the expression threshold (" + _FIT + ")",
                        "time constant of the rise of CCK drive at full drive (occupancy x nmda_activity = 1)"),
         "tau_recovery": P(3.0, U_DAY,
                           "[T] OIH and tolerance resolve within about a week after the opioid stops (Dunbar & Yaksh 1996; Celerier et al. 2000 Anesthesiology 92:465)",
                           "time constant of the return of CCK drive to baseline"),
-        "tau_expression": P(8.0, U_H,
-                            "fitted: CCK up-regulation is a change of peptide expression that needs sustained exposure [T]; a 1-h remifentanil infusion must not raise it enough to excite ON cells, which would add descending facilitation to the spinal withdrawal LTP (Drdla et al. 2009 Science 325:207; tests/experiments/test_withdrawal_ltp.py)",
-                            "time constant with which CCK expression follows the NMDA-gated RVM MOR occupancy"),
     },
     "transporter": {
         "max_loss": P(0.6, U_1,
                       "fitted: EAAC1/GLAST 30-50% lower by day 5-8 of chronic morphine (Mao et al. 2002 J Neurosci 22:8312 [T] for the %) (" + _FIT + ")",
                       "largest fractional loss of spinal glutamate transporter capacity"),
-        "tau_onset": P(1.5, U_DAY,
-                       "fitted: down-regulation by day 5-8, temporally correlated with tolerance (Mao et al. 2002 J Neurosci 22:8312) (" + _FIT + ")",
+        "tau_onset": P(0.75, U_DAY,
+                       "fitted: down-regulation by day 5-8, temporally correlated with tolerance (Mao et al. 2002 J Neurosci 22:8312): 33% by day 5, 36% by day 7 of the 100 mg/kg/day morphine pump, past the expression threshold (" + _FIT + ")",
                        "time constant of transporter loss at full drive (occupancy x nmda_activity = 1)"),
         "tau_recovery": P(5.0, U_DAY,
                           "[T] transporter protein recovers slowly (days) after the opioid stops; no time course in Mao et al. 2002",
@@ -184,6 +220,20 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
                                "fitted: above the drug-free mean ON-cell rate of the model at rest (5-7 Hz), so drug-free ON activity induces nothing; ON cells fire 0-10 Hz between responses (Fields 2004); tests/experiments/test_chronic_opioid.py",
                                "ON-cell rate that gives no descending drive to the afferent gain"),
     },
+    "afferent_potentiation": {
+        "max_gain": P(1.35, U_1,
+                      "fitted: delayed hyperalgesia 20-35% below baseline after 4 x 100 ug/kg fentanyl s.c. (Celerier et al. 2000 Anesthesiology 92:465): at scale 0.5, seed 1, max_gain 1.6 gives a nadir of 58% of baseline and 1.4 gives 65% (fitting sweep experiments/fits/fentanyl_oih.toml; tests/experiments/test_fentanyl_oih.py)",
+                      "largest release from primary-afferent terminals through presynaptic NMDA potentiation, relative to drug-free"),
+        "occupancy_threshold": P(0.9, U_1,
+                                 "fitted: the delayed hyperalgesia grows with the fentanyl dose from 4 x 20 to 4 x 100 ug/kg (peak occupancy 0.82-0.96 in this model; Celerier et al. 2000 Anesthesiology 92:465), while a 60-min remifentanil infusion at 450 ug/kg/h (occupancy 0.88) gives withdrawal LTP only after an abrupt stop (Drdla et al. 2009 Science 325:207) and ketamine 10 mg/kg s.c. before fentanyl (NMDA activity ~0.5 at the fentanyl peak) prevents it (Celerier et al. 2000)",
+                                 "NMDA-gated MOR occupancy above which the presynaptic potentiation grows"),
+        "tau_onset": P(0.5, U_H,
+                       "fitted: acute tolerance within hours of a single high opioid dose, NMDA-dependent (Larcher et al. 1998 Neuroscience 84:583); fentanyl analgesia lasts 2-5 h (Celerier et al. 2000 Anesthesiology 92:465) (fitting sweep experiments/fits/fentanyl_oih.toml)",
+                       "time constant of the rise of the presynaptic potentiation at full drive (h = 1)"),
+        "tau_recovery": P(3.0, U_DAY,
+                          "fitted: fentanyl-induced hyperalgesia lasts up to 5 days (Celerier et al. 2000 Anesthesiology 92:465) (fitting sweep experiments/fits/fentanyl_oih.toml)",
+                          "time constant of the return of the presynaptic potentiation to drug-free"),
+    },
     "ac_superactivation": {
         "tau": P(15.0, U_MIN,
                  "fitted: withdrawal signal after an abrupt stop of a 60-min remifentanil infusion but not after a 60-min taper (Drdla et al. 2009 Science 325:207) (" + _FIT + "); superactivation builds over tens of minutes [T]",
@@ -191,6 +241,9 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
         "rebound_threshold": P(0.2, U_1,
                                "fitted: tapered withdrawal prevents withdrawal LTP (Drdla et al. 2009 Science 325:207): rebound near zero during a 60-min taper (" + _FIT + ")",
                                "excess of superactivation over occupancy below which there is no withdrawal signal"),
+        "rvm_rebound_threshold": P(0.0, U_1,
+                                   "[T] none: the hyperalgesia of naloxone given 15 min after i.v. morphine grows with the morphine dose from 0.5 mg/kg (Kim, Fields & Barbaro 1990 Brain Res 516:37), so the ON-cell excitation is graded with the rebound from zero",
+                                   "excess of RVM superactivation over RVM occupancy below which ON cells get no withdrawal excitation"),
     },
     "potentiation": {
         "tau_early": P(1.5, U_H,
@@ -222,8 +275,11 @@ class SlowState:
     cck_drive: float = 1.0
     transporter_capacity: float = 1.0
     ac_superactivation: float = 0.0
+    ac_superactivation_rvm: float = 0.0
     afferent_gain: float = 1.0
     cck_expression: float = 0.0
+    transporter_expression: float = 0.0
+    afferent_potentiation: float = 1.0
     early: np.ndarray = field(default_factory=lambda: np.zeros(0))
     consolidated: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -240,8 +296,11 @@ class SlowState:
             "cck_drive": float(self.cck_drive),
             "transporter_capacity": float(self.transporter_capacity),
             "ac_superactivation": float(self.ac_superactivation),
+            "ac_superactivation_rvm": float(self.ac_superactivation_rvm),
             "afferent_gain": float(self.afferent_gain),
             "cck_expression": float(self.cck_expression),
+            "transporter_expression": float(self.transporter_expression),
+            "afferent_potentiation": float(self.afferent_potentiation),
             "early_mean": mean(self.early),
             "consolidated_mean": mean(self.consolidated),
             "potentiation_mean": mean(self.potentiation),
@@ -282,16 +341,20 @@ def initial_state(n_plastic: int, params: Any = None) -> SlowState:
 
 _NAMES = {
     "D_max": "desensitisation.max", "D_on": "desensitisation.tau_onset", "D_rec": "desensitisation.tau_recovery",
-    "c_fold": "cck.max_fold", "c_on": "cck.tau_onset", "c_rec": "cck.tau_recovery", "tau_E": "cck.tau_expression",
+    "c_fold": "cck.max_fold", "c_on": "cck.tau_onset", "c_rec": "cck.tau_recovery", "tau_E": "expression.tau",
+    "theta_E": "expression.threshold",
     "L_max": "transporter.max_loss", "L_on": "transporter.tau_onset", "L_rec": "transporter.tau_recovery",
     "G_gain": "afferent_facilitation.max_gain", "G_on": "afferent_facilitation.tau_onset",
     "G_rec": "afferent_facilitation.tau_recovery", "r_ref": "afferent_facilitation.on_rate_reference",
+    "H_gain": "afferent_potentiation.max_gain", "theta_H": "afferent_potentiation.occupancy_threshold",
+    "H_on": "afferent_potentiation.tau_onset", "H_rec": "afferent_potentiation.tau_recovery",
     "tau_A": "ac_superactivation.tau", "theta": "ac_superactivation.rebound_threshold",
+    "theta_r": "ac_superactivation.rvm_rebound_threshold",
     "tau_e": "potentiation.tau_early", "k_cons": "potentiation.consolidation_rate",
     "tau_p": "potentiation.tau_consolidated", "u_dep": "potentiation.depotentiation_threshold",
     "k_dep": "potentiation.depotentiation_rate",
 }
-_POSITIVE = ("D_on", "D_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "r_ref", "tau_A", "tau_e", "tau_p")
+_POSITIVE = ("D_on", "D_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "H_on", "H_rec", "r_ref", "tau_A", "tau_e", "tau_p")
 
 
 def _param(params: Any, path: str) -> Param:
@@ -317,8 +380,14 @@ def _to_floats(items: tuple[tuple[str, Param], ...]) -> dict[str, float]:
             raise ValueError(f"adaptation.{_NAMES[key]} must be >= 0, got {out[key]}")
     if not 0.0 <= out["D_max"] <= 1.0 or not 0.0 <= out["L_max"] <= 1.0:
         raise ValueError("adaptation.desensitisation.max and adaptation.transporter.max_loss must be in 0..1")
-    if out["c_fold"] < 1.0 or out["G_gain"] < 1.0:
-        raise ValueError("adaptation.cck.max_fold and adaptation.afferent_facilitation.max_gain must be >= 1")
+    if out["c_fold"] < 1.0 or out["G_gain"] < 1.0 or out["H_gain"] < 1.0:
+        raise ValueError("adaptation.cck.max_fold, adaptation.afferent_facilitation.max_gain and "
+                         "adaptation.afferent_potentiation.max_gain must be >= 1")
+    if not 0.0 <= out["theta_E"] < 1.0 or not 0.0 <= out["theta_H"] < 1.0:
+        raise ValueError("adaptation.expression.threshold and "
+                         "adaptation.afferent_potentiation.occupancy_threshold must be in [0, 1)")
+    if not 0.0 <= out["theta"] < 1.0 or not 0.0 <= out["theta_r"] < 1.0:
+        raise ValueError("adaptation.ac_superactivation rebound thresholds must be in [0, 1)")
     if not 0.0 <= out["u_dep"] < 1.0:
         raise ValueError("adaptation.potentiation.depotentiation_threshold must be in [0, 1)")
     return out
@@ -395,6 +464,13 @@ def _integral_above(a0: float, a1: float, threshold: float, dt: float) -> float:
     return 0.5 * dt * hi * hi / (hi - lo)
 
 
+def _expression_excess(E: float, g: float, decay: float, h: float, p: dict[str, float]) -> float:
+    """e(E) = max(0, E - theta_E) / (1 - theta_E) of the mean over a sub-step of length h of an
+    expression signal that starts at E and relaxes towards the drive g (``decay`` = exp(-h/tau_E))."""
+    mean = g + (E - g) * p["tau_E"] / h * (1.0 - decay)
+    return max(0.0, mean - p["theta_E"]) / (1.0 - p["theta_E"])
+
+
 def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params: Any = None) -> SlowState:
     """The state at ``t1_s`` given ``state`` at ``t0_s`` and the ``drive`` in between (seconds).
 
@@ -416,12 +492,12 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
     if early.shape != consolidated.shape:
         raise ValueError("early and consolidated must have the same shape")
     if t1 == t0:
-        return SlowState(state.desensitisation, state.cck_drive, state.transporter_capacity,
-                         state.ac_superactivation, state.afferent_gain, state.cck_expression, early.copy(),
-                         consolidated.copy())
+        return replace(state, early=early.copy(), consolidated=consolidated.copy())
 
     D, c, L = float(state.desensitisation), float(state.cck_drive) - 1.0, 1.0 - float(state.transporter_capacity)
-    A, E_cck = float(state.ac_superactivation), float(state.cck_expression)
+    A, A_r = float(state.ac_superactivation), float(state.ac_superactivation_rvm)
+    E_r, E_s = float(state.cck_expression), float(state.transporter_expression)
+    H = float(state.afferent_potentiation) - 1.0
     G = _relax(float(state.afferent_gain) - 1.0, descending, p["G_gain"] - 1.0, p["G_on"], p["G_rec"], t1 - t0)
     c_max = p["c_fold"] - 1.0
     lam_e = 1.0 / p["tau_e"] + p["k_cons"]
@@ -447,14 +523,17 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             gr = nmda * (r0 + (r1 - r0) * 0.5 * (fa + fb))
             D = _relax(D, gs, p["D_max"], p["D_on"], p["D_rec"], h)
             decay = math.exp(-h / p["tau_E"])
-            E_mean = gr + (E_cck - gr) * p["tau_E"] / h * (1.0 - decay)
-            E_cck = gr + (E_cck - gr) * decay
-            c = _relax(c, E_mean, c_max, p["c_on"], p["c_rec"], h)
-            L = _relax(L, gs, p["L_max"], p["L_on"], p["L_rec"], h)
-        # A: exact for the linear occupancy a0 + b s.
+            c = _relax(c, _expression_excess(E_r, gr, decay, h, p), c_max, p["c_on"], p["c_rec"], h)
+            L = _relax(L, _expression_excess(E_s, gs, decay, h, p), p["L_max"], p["L_on"], p["L_rec"], h)
+            E_r, E_s = gr + (E_r - gr) * decay, gs + (E_s - gs) * decay
+            above = _integral_above(nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb), p["theta_H"], h)
+            H = _relax(H, above / (h * (1.0 - p["theta_H"])), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
+        # A_s, A_r: exact for the linear occupancy a0 + b s (r0 + b_r s).
         b = (a1 - a0) / dt
         tau = p["tau_A"]
         A = a1 - b * tau + (A - a0 + b * tau) * math.exp(-dt / tau)
+        b_r = (r1 - r0) / dt
+        A_r = r1 - b_r * tau + (A_r - r0 + b_r * tau) * math.exp(-dt / tau)
         # Potentiation: exact; depotentiation multiplies both components by R.
         R = math.exp(-dep_gain * _integral_above(a0, a1, p["u_dep"], dt)) if dep_gain > 0.0 else 1.0
         E, Pp = math.exp(-lam_e * dt), math.exp(-lam_p * dt)
@@ -470,8 +549,11 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
         cck_drive=1.0 + c,
         transporter_capacity=1.0 - L,
         ac_superactivation=A,
+        ac_superactivation_rvm=A_r,
         afferent_gain=1.0 + G,
-        cck_expression=E_cck,
+        cck_expression=E_r,
+        transporter_expression=E_s,
+        afferent_potentiation=1.0 + H,
         early=ge * early,
         consolidated=gp * consolidated + gpe * early,
     )
@@ -487,11 +569,15 @@ def descending_drive(on_rate_hz: float, params: Any = None) -> float:
     return max(0.0, float(on_rate_hz) / reference - 1.0)
 
 
-def rebound(state: SlowState, occupancy: float, params: Any = None) -> float:
+def rebound(state: SlowState, occupancy: float, params: Any = None, *, site: str = "spinal") -> float:
     """The withdrawal (AC superactivation) signal ``max(0, A - occupancy - threshold)``, with
-    ``occupancy`` the current spinal MOR occupancy (0..1)."""
-    theta = _resolve(params)["theta"]
-    return float(max(0.0, float(state.ac_superactivation) - float(occupancy) - theta))
+    ``occupancy`` the current MOR occupancy (0..1) at ``site`` (``spinal`` or ``rvm``)."""
+    if site not in ("spinal", "rvm"):
+        raise ValueError(f"unknown site {site!r} (spinal or rvm)")
+    p = _resolve(params)
+    theta = p["theta"] if site == "spinal" else p["theta_r"]
+    superactivation = state.ac_superactivation if site == "spinal" else state.ac_superactivation_rvm
+    return float(max(0.0, float(superactivation) - float(occupancy) - theta))
 
 
 def trajectory(state: SlowState, times_s, drive: SlowDrive, params: Any = None) -> list[SlowState]:

@@ -152,7 +152,8 @@ class Circuit:
                 values[("neurons", key)] = value
         values.update(self._modulation_values(params, modulation))
         values[("neurons", "mu_noise")][self.indices("on_cells")] += (
-            params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0))
+            params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0)
+            + params["opioid_actions.rebound_on_cells"] * modulation.rebound_rvm)
         # stimuli, RVM state and the reflex
         for key in ("cutoff", "ramp_rate", "T_base", "T_max", "tau_cool"):
             values[("heat", key)] = params[f"heat.{key}"]

@@ -10,7 +10,8 @@ consolidated potentiation). :func:`modulation_values` turns it into Brian2 varia
 Sites of action (targets section 1 and 3):
 
 - ON cells: MOR opens a GIRK conductance (Heinricher, Morgan & Fields 1992: morphine depresses
-  ON cells directly); CCK excites them (Heinricher et al. 2001; Xie et al. 2005).
+  ON cells directly); CCK excites them (Heinricher et al. 2001; Xie et al. 2005), and so does
+  the withdrawal rebound when MOR activation falls abruptly (Bederson et al. 1990).
 - GABAergic terminals onto OFF cells: MOR lowers release, so OFF cells are released from ON-cell
   inhibition (disinhibition; Fields 2004).
 - C-fibre terminals: MOR lowers glutamate release (Heinl et al. 2011: the acute opioid depression
@@ -53,6 +54,8 @@ class Modulation:
     afferent_gain: float = 1.0
     #: withdrawal rebound of MOR signalling in NK1R+ lamina I neurons (0 = none)
     rebound: float = 0.0
+    #: withdrawal rebound of MOR signalling in RVM ON cells (0 = none)
+    rebound_rvm: float = 0.0
     #: early and consolidated potentiation of each plastic synapse (fraction of baseline efficacy)
     ltp_early: np.ndarray | float = 0.0
     ltp_late: np.ndarray | float = 0.0
@@ -63,7 +66,8 @@ class Modulation:
         for name in ("mor_spinal", "mor_rvm"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
-        if self.blocker_uM < 0 or self.cck_drive < 0 or self.transporter_capacity <= 0 or self.rebound < 0:
+        if (self.blocker_uM < 0 or self.cck_drive < 0 or self.transporter_capacity <= 0 or self.rebound < 0
+                or self.rebound_rvm < 0):
             raise ValueError("concentrations, drives and rebound must be >= 0 and transporter capacity > 0")
         if self.afferent_gain <= 0:
             raise ValueError(f"afferent_gain must be > 0, got {self.afferent_gain}")

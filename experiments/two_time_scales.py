@@ -117,8 +117,9 @@ class CoupledRun:
             mor_spinal=float(np.clip(kept * spinal, 0.0, 1.0)), mor_rvm=float(np.clip(kept * rvm, 0.0, 1.0)),
             blocker=self.blocker, blocker_uM=blocker_uM,
             cck_drive=self.state.cck_drive, transporter_capacity=self.state.transporter_capacity,
-            afferent_gain=self.state.afferent_gain,
+            afferent_gain=self.state.afferent_gain * self.state.afferent_potentiation,
             rebound=adaptation.rebound(self.state, float(spinal), self.params),
+            rebound_rvm=adaptation.rebound(self.state, float(rvm), self.params, site="rvm"),
             ltp_early=self.state.early.copy(), ltp_late=self.state.consolidated.copy())
 
     # -- fast layer -----------------------------------------------------------------------------

@@ -132,7 +132,7 @@ FENTANYL = (
 KETAMINE_DOSE_RESPONSE = Result("ketamine_dose_response.h5", _run("ketamine_dose_response", 0.5),
                                 _run("ketamine_dose_response", 0.1, "n_stim=4", "ketamine_uM=[0, 0.3, 3]"))
 
-#: acute morphine (10 mg/kg s.c.) and naloxone-precipitated withdrawal: heat-trial blocks on one build
+#: acute morphine (2 mg/kg i.v.) and naloxone-precipitated withdrawal: heat-trial blocks on one build
 WITHDRAWAL = Result("withdrawal.h5", _run("withdrawal", 0.5), _run("withdrawal", 0.1, "n_trials=3", "spontaneous_s=10"))
 
 #: figure name (its module and output file names) -> the result files it draws from, in the

@@ -4,8 +4,9 @@ Reads ``fentanyl_oih`` result files (typically 4 x 100 ug/kg without and with ke
 s.c.). Panel a: nociceptive threshold of each test (% of the drug-free baseline) against time
 after the first bolus; the grey band is the delayed hyperalgesia of Celerier et al. 2000 (nadir
 20-35% below baseline, lasting days). Panel b: mean rates of RVM ON cells at the probes (no
-stimulus). Panel c: the slow states that carry the hyperalgesia in the model: RVM CCK drive and
-the descending-dependent afferent gain.
+stimulus). Panel c: the slow states that could carry the hyperalgesia in the model: RVM CCK drive
+and the descending-dependent afferent gain (sustained exposure), and the NMDA-dependent
+presynaptic potentiation of afferent release (high doses), which carries it after fentanyl.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
             b.plot(np.asarray(ts["rate_on_cells"].times) / HOUR, ts["rate_on_cells"].values, color=colour, lw=0.8)
             c.plot(np.asarray(ts["state_cck_drive"].times) / HOUR, ts["state_cck_drive"].values, "-", color=colour,
                    lw=0.8)
-            c.plot(np.asarray(ts["state_afferent_gain"].times) / HOUR, ts["state_afferent_gain"].values, "--",
-                   color=colour, lw=0.8)
+            for state, style in (("state_afferent_gain", "--"), ("state_afferent_potentiation", ":")):
+                c.plot(np.asarray(ts[state].times) / HOUR, ts[state].values, style, color=colour, lw=0.8)
         a.set_yscale("log")
         a.set_yticks([25, 50, 100, 200, 400], ["25", "50", "100", "200", "400"])
         a.yaxis.set_minor_formatter(plt.NullFormatter())
@@ -58,7 +59,8 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
         a.legend(loc="upper right", fontsize=4.5, frameon=False)
         b.set(xlabel="time after first bolus (h)", ylabel="ON-cell rate (Hz)")
         c.plot([], [], "-", color="0.4", lw=0.8, label="RVM CCK drive")
-        c.plot([], [], "--", color="0.4", lw=0.8, label="afferent gain")
+        c.plot([], [], "--", color="0.4", lw=0.8, label="afferent gain (descending)")
+        c.plot([], [], ":", color="0.4", lw=0.8, label="afferent potentiation (NMDA)")
         c.set(xlabel="time after first bolus (h)", ylabel="fold of drug-free")
         c.legend(loc="lower right", fontsize=5)
         for axis, letter in zip((a, b, c), "abc"):

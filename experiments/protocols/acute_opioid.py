@@ -8,9 +8,10 @@ radiant heat ramps to withdrawal or the cut-off) is run drug-free, ``drug`` at `
 given by ``route``, and the same block is run again ``test_min`` after the dose, in the drug
 concentration the rat PK gives then (``circuits.pharmacokinetics`` through the two-time-scale
 engine, ``experiments.two_time_scales``, whose slow layer carries the adaptations of the hours
-in between). With ``naloxone_mg_kg`` > 0, naloxone is given s.c. ``naloxone_after_min`` after
-the opioid and a third block runs ``test_min`` later: naloxone-precipitated withdrawal after
-acute dependence (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185; Kaplan & Fields 1991
+in between). With ``naloxone_mg_kg`` > 0, naloxone is given by the same route ``naloxone_after_min``
+after the opioid and a third block runs ``naloxone_test_min`` later: naloxone-precipitated
+withdrawal after acute dependence (Kim, Fields & Barbaro 1990 Brain Res 516:37: within 15 min of
+i.v. morphine) (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185; Kaplan & Fields 1991
 J Neurosci 11:1433). All blocks run on one build.
 
 Read-outs per block (``_baseline``, ``_drug``, ``_naloxone``): mean withdrawal latency (the
@@ -42,10 +43,11 @@ KNOBS = {
     "dose_mg_kg": Knob(2.0, "mg/kg", "dose (morphine 1.25-2.5 mg/kg i.v. silences ON cells: Heinricher et al. 1994; "
                        "Barbaro et al. 1986)", minimum=0.0, maximum=100.0),
     "route": Knob("iv", "choice", "route of the dose", choices=("iv", "sc", "ip")),
-    "test_min": Knob(15.0, "min", "time from a dose (opioid or naloxone) to its heat-trial block", minimum=0.5,
-                     maximum=600.0),
-    "naloxone_mg_kg": Knob(0.0, "mg/kg", "naloxone s.c. after the opioid (0: none)", minimum=0.0, maximum=100.0),
+    "test_min": Knob(15.0, "min", "time from the opioid to its heat-trial block", minimum=0.5, maximum=600.0),
+    "naloxone_mg_kg": Knob(0.0, "mg/kg", "naloxone after the opioid, by the opioid's route (0: none)", minimum=0.0,
+                           maximum=100.0),
     "naloxone_after_min": Knob(180.0, "min", "time from the opioid to naloxone", minimum=1.0, maximum=10000.0),
+    "naloxone_test_min": Knob(15.0, "min", "time from naloxone to its heat-trial block", minimum=0.5, maximum=600.0),
     "n_trials": Knob(10, "count", "heat trials per block", minimum=1, maximum=200),
     "spontaneous_s": Knob(20.0, "s", "ongoing activity recorded before the first trial of each block",
                           minimum=1.0, maximum=600.0),
@@ -116,18 +118,19 @@ def regimen(knobs: dict) -> pk.Regimen:
     """The opioid dose and, optionally, naloxone."""
     doses: pk.Regimen = [pk.Dose(knobs["drug"], knobs["dose_mg_kg"], "mg/kg", route=knobs["route"], time=DOSE_AT_S)]
     if knobs["naloxone_mg_kg"] > 0:
-        doses.append(pk.Dose("naloxone", knobs["naloxone_mg_kg"], "mg/kg", route="sc",
+        doses.append(pk.Dose("naloxone", knobs["naloxone_mg_kg"], "mg/kg", route=knobs["route"],
                              time=DOSE_AT_S + knobs["naloxone_after_min"] * MIN))
     return doses
 
 
 def block_times(knobs: dict) -> dict[str, float]:
-    """Start (s) of each heat-trial block: drug-free, ``test_min`` after the opioid and after naloxone."""
+    """Start (s) of each heat-trial block: drug-free, ``test_min`` after the opioid and
+    ``naloxone_test_min`` after naloxone."""
     if knobs["naloxone_mg_kg"] > 0 and knobs["naloxone_after_min"] <= knobs["test_min"]:
         raise ValueError("naloxone_after_min must be later than test_min (the drug block comes first)")
     times = {"baseline": 0.0, "drug": DOSE_AT_S + knobs["test_min"] * MIN}
     if knobs["naloxone_mg_kg"] > 0:
-        times["naloxone"] = DOSE_AT_S + (knobs["naloxone_after_min"] + knobs["test_min"]) * MIN
+        times["naloxone"] = DOSE_AT_S + (knobs["naloxone_after_min"] + knobs["naloxone_test_min"]) * MIN
     return times
 
 

@@ -89,11 +89,14 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
             return run_args
 
         events = sorted([(float(t), 0) for t in probe_times] + [(float(t), 1) for t in test_times])
+        probe_at = np.sort(np.asarray(probe_times, dtype=float))
+        # each probe stands for the conditions until the next one (the last: one regular interval)
+        represents = dict(zip(probe_at, np.append(np.diff(probe_at), knobs["probe_every_h"] * HOUR)))
         course = Course([], [], [], sizes)
         for k, (t, kind) in enumerate(events):
             coupled.advance(t)
             if kind == 0:
-                course.probes.append(coupled.probe(with_force(0.0), represents_s=knobs["probe_every_h"] * HOUR))
+                course.probes.append(coupled.probe(with_force(0.0), represents_s=represents[t]))
             else:
                 course.tests.append((t, [coupled.run_only(with_force(f)) for f in knobs["forces_mN"]]))
                 extra = challenges(t)

@@ -91,6 +91,76 @@ def test_rvm_cck_follows_rvm_occupancy_and_the_transporters_spinal_occupancy():
     assert spinal_only.cck_drive == pytest.approx(1.0) and spinal_only.transporter_capacity < 0.7
 
 
+def _rat_occupancy(regimen, t):
+    from circuits.pharmacokinetics import mor_occupancy, simulate
+
+    return mor_occupancy(simulate(regimen, "rat", t).effect)[1]
+
+
+def _fentanyl(ug_kg):
+    from circuits.pharmacokinetics import Dose
+
+    return [Dose("fentanyl", ug_kg, "ug/kg", route="sc", time=k * 15 * MIN) for k in range(4)]
+
+
+def test_cck_and_transporter_changes_need_exposure_sustained_over_a_day():
+    """RVM CCK rises and spinal transporters fall with sustained exposure (Xie et al. 2005; Mao et
+    al. 2002: continuous morphine) but one day of fentanyl, whose delayed hyperalgesia ketamine
+    before it prevents (Celerier et al. 2000), leaves both within 5% and 2% of drug-free: four
+    100 ug/kg boluses keep the expression signals under their threshold, and a 100 mg/kg/day
+    morphine pump raises the CCK drive above 3.5-fold and removes > 15% of the transporters by
+    day 3."""
+    from circuits.pharmacokinetics import Pump
+
+    t = np.arange(0.0, 3 * DAY + 1, 300.0)
+    fentanyl = advance(initial_state(0), 0.0, 3 * DAY, SlowDrive(_rat_occupancy(_fentanyl(100.0), t), times_s=t))
+    pump = advance(initial_state(0), 0.0, 3 * DAY,
+                   SlowDrive(_rat_occupancy([Pump("morphine", 100.0, "mg/kg/day")], t), times_s=t))
+    assert fentanyl.cck_drive < 1.05 and fentanyl.transporter_capacity > 0.98
+    assert pump.cck_drive > 3.5 and pump.transporter_capacity < 0.85
+
+
+def test_afferent_potentiation_needs_a_high_nmda_gated_occupancy():
+    """The presynaptic NMDA potentiation is set off by a high opioid dose (Celerier et al. 2000:
+    dose-dependent; Zhou et al. 2010): four fentanyl boluses of 100 ug/kg raise afferent release by
+    15-35% within 2 h and more than those of 60 ug/kg, 20 ug/kg raise it by < 2%; a week of the
+    morphine pump (occupancy ~0.5) and the 60-min remifentanil infusion of the withdrawal-LTP
+    protocol (450 ug/kg/h, occupancy 0.88) leave it unchanged; NMDA activity 0.5 at the fentanyl
+    peak (ketamine 10 mg/kg s.c. before it) prevents it."""
+    from circuits.pharmacokinetics import Infusion, Pump
+
+    t = np.arange(0.0, 2 * HOUR + 1, 60.0)
+    gain = {dose: advance(initial_state(0), 0.0, 2 * HOUR, SlowDrive(_rat_occupancy(_fentanyl(dose), t), times_s=t))
+            .afferent_potentiation for dose in (20.0, 60.0, 100.0)}
+    assert 1.15 <= gain[100.0] <= 1.35
+    assert gain[100.0] > gain[60.0] + 0.05
+    assert gain[20.0] < 1.02
+    ketamine = advance(initial_state(0), 0.0, 2 * HOUR,
+                       SlowDrive(_rat_occupancy(_fentanyl(100.0), t), nmda_activity=0.5, times_s=t))
+    assert ketamine.afferent_potentiation == pytest.approx(1.0, abs=1e-12)
+    week = np.arange(0.0, 7 * DAY + 1, 600.0)
+    for regimen, times in (([Pump("morphine", 100.0, "mg/kg/day")], week),
+                           ([Infusion("remifentanil", 450.0, "ug/kg/h", 0.0, HOUR)], t)):
+        after = advance(initial_state(0), 0.0, times[-1], SlowDrive(_rat_occupancy(regimen, times), times_s=times))
+        assert after.afferent_potentiation == pytest.approx(1.0, abs=1e-12)
+
+
+def test_afferent_potentiation_outlasts_the_opioid_by_days():
+    """Fentanyl-induced hyperalgesia lasts up to 5 days (Celerier et al. 2000): after 4 x 100
+    ug/kg the potentiation keeps more than half its 2-h value on day 2 and is below a third of it
+    on day 5; NMDA block after the fentanyl does not speed its decay (prevention, not reversal)."""
+    t = np.arange(0.0, 5 * DAY + 1, 300.0)
+    occ = _rat_occupancy(_fentanyl(100.0), t)
+    peak = advance(initial_state(0), 0.0, 2 * HOUR, SlowDrive(occ, times_s=t))
+    day2 = advance(peak, 2 * HOUR, 2 * DAY, SlowDrive(occ, times_s=t))
+    blocked = advance(peak, 2 * HOUR, 2 * DAY, SlowDrive(occ, nmda_activity=0.0, times_s=t))
+    day5 = advance(day2, 2 * DAY, 5 * DAY, SlowDrive(occ, times_s=t))
+    rise = peak.afferent_potentiation - 1.0
+    assert day2.afferent_potentiation - 1.0 > 0.5 * rise
+    assert day5.afferent_potentiation - 1.0 < rise / 3.0
+    assert blocked.afferent_potentiation >= day2.afferent_potentiation - 1e-9
+
+
 @pytest.mark.parametrize("occupancy", [0.5, 0.8])
 def test_transporter_capacity_falls_30_to_50_percent_by_day_5_to_8(occupancy):
     """Chronic morphine down-regulates spinal EAAC1/GLAST by about 30-50% by day 5-8 (Mao et al.
@@ -219,6 +289,26 @@ def test_rebound_with_the_pharmacokinetics_of_remifentanil():
     assert taper.max() < 0.1
 
 
+def test_rvm_rebound_follows_naloxone_after_morphine_at_the_rvm_only():
+    """Acute dependence within 15 min of i.v. morphine (Kim, Fields & Barbaro 1990): naloxone
+    1 mg/kg i.v. 15 min after morphine 2 mg/kg i.v. gives an RVM rebound above 0.1 two minutes
+    later, graded from zero (no threshold); drug confined to the spinal cord (intrathecal) gives
+    none in the RVM."""
+    from circuits.pharmacokinetics import Dose
+
+    t = np.arange(0.0, 20 * MIN + 1, 10.0)
+    occ = _rat_occupancy([Dose("morphine", 2.0, "mg/kg", route="iv", time=0.0),
+                          Dose("naloxone", 1.0, "mg/kg", route="iv", time=15 * MIN)], t)
+    after = advance(initial_state(0), 0.0, 17 * MIN, SlowDrive(occ, times_s=t))
+    u = float(np.interp(17 * MIN, t, occ))
+    assert rebound(after, u, site="rvm") > 0.1
+    assert rebound(after, u) < rebound(after, u, site="rvm")  # the spinal signal keeps its threshold
+    spinal_only = advance(initial_state(0), 0.0, 17 * MIN, SlowDrive(occ, occupancy_rvm=0.0, times_s=t))
+    assert rebound(spinal_only, 0.0, site="rvm") == 0.0
+    with pytest.raises(ValueError, match="site"):
+        rebound(after, u, site="cortex")
+
+
 def test_rebound_needs_a_preceding_exposure_and_tracks_a_fall_of_occupancy():
     """No opioid, no superactivation: the rebound of a naive state is 0; after 60 min at 0.8
     superactivation has caught up with occupancy (tau tens of minutes) and naloxone, which drops
@@ -321,7 +411,7 @@ def _pk_like_week(dt=600.0):
 
 def _state_vector(s: SlowState) -> np.ndarray:
     return np.array([s.desensitisation, s.cck_drive, s.transporter_capacity, s.ac_superactivation,
-                     *s.early, *s.consolidated])
+                     s.afferent_potentiation, *s.early, *s.consolidated])
 
 
 def test_hourly_steps_equal_one_seven_day_step():
@@ -339,37 +429,44 @@ def test_hourly_steps_equal_one_seven_day_step():
 
 def test_agrees_with_a_generic_ode_solver():
     """The exact propagators agree within 1% with scipy's solve_ivp on the equations of the
-    module docstring, for a varying drive that crosses the depotentiation threshold."""
+    module docstring, for a varying drive that crosses the depotentiation threshold, the
+    expression threshold and the occupancy threshold of the afferent potentiation."""
     p = {
         k: float(np.asarray(v.quantity)) for k, v in iter_params(ADAPTATION_PARAMETERS)
     }
     t_grid = np.linspace(0.0, 2 * DAY, 2 * 24 * 6 + 1)
     occ_grid = 0.5 + 0.48 * np.sin(2 * np.pi * t_grid / (7 * HOUR))
-    nmda = 0.8
+    nmda = 0.95  # n u crosses the occupancy threshold of the afferent potentiation
 
     def rhs(t, y):
         u = np.interp(t, t_grid, occ_grid)
-        D, c, L, A, e, q, E = y
+        D, c, L, A, e, q, E, H, Es = y
         c_max = p["cck.max_fold"] - 1
+        theta_E, theta_H = p["expression.threshold"], p["afferent_potentiation.occupancy_threshold"]
+        h = max(0.0, nmda * u - theta_H) / (1 - theta_H)
         r = p["potentiation.depotentiation_rate"] * max(0.0, u - p["potentiation.depotentiation_threshold"]) / (1 - p["potentiation.depotentiation_threshold"])
         k = p["potentiation.consolidation_rate"]
         return [
             nmda * u * (p["desensitisation.max"] - D) / p["desensitisation.tau_onset"] - D / p["desensitisation.tau_recovery"],
-            E * (c_max - c) / p["cck.tau_onset"] - c / p["cck.tau_recovery"],
-            nmda * u * (p["transporter.max_loss"] - L) / p["transporter.tau_onset"] - L / p["transporter.tau_recovery"],
+            max(0.0, E - theta_E) / (1 - theta_E) * (c_max - c) / p["cck.tau_onset"] - c / p["cck.tau_recovery"],
+            max(0.0, Es - theta_E) / (1 - theta_E) * (p["transporter.max_loss"] - L) / p["transporter.tau_onset"]
+            - L / p["transporter.tau_recovery"],
             (u - A) / p["ac_superactivation.tau"],
             -e / p["potentiation.tau_early"] - k * e - r * e,
             k * e - q / p["potentiation.tau_consolidated"] - r * q,
-            (nmda * u - E) / p["cck.tau_expression"],
+            (nmda * u - E) / p["expression.tau"],
+            h * (p["afferent_potentiation.max_gain"] - 1 - H) / p["afferent_potentiation.tau_onset"]
+            - H / p["afferent_potentiation.tau_recovery"],
+            (nmda * u - Es) / p["expression.tau"],
         ]
 
-    ref = solve_ivp(rhs, (0.0, t_grid[-1]), [0, 0, 0, 0, 0.6, 0.1, 0], method="LSODA", rtol=1e-9, atol=1e-12,
-                    max_step=120.0, t_eval=[t_grid[-1]]).y[:6, -1]
+    ref = solve_ivp(rhs, (0.0, t_grid[-1]), [0, 0, 0, 0, 0.6, 0.1, 0, 0, 0], method="LSODA", rtol=1e-9, atol=1e-12,
+                    max_step=120.0, t_eval=[t_grid[-1]]).y[[0, 1, 2, 3, 4, 5, 7], -1]
     start = initial_state(1)
     start.early, start.consolidated = np.array([0.6]), np.array([0.1])
     got = advance(start, 0.0, t_grid[-1], SlowDrive(occ_grid, nmda_activity=nmda, times_s=t_grid))
     mine = [got.desensitisation, got.cck_drive - 1, 1 - got.transporter_capacity, got.ac_superactivation,
-            got.early[0], got.consolidated[0]]
+            got.early[0], got.consolidated[0], got.afferent_potentiation - 1]
     np.testing.assert_allclose(mine, ref, rtol=0.01, atol=1e-6)
 
 

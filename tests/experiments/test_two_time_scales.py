@@ -65,9 +65,9 @@ def test_potentiation_induced_in_one_probe_carries_into_the_next():
 
 
 def test_nmda_block_measured_in_a_probe_prevents_cck_growth_during_morphine():
-    """RVM CCK drive grows several-fold over 3 days of morphine (Xie et al. 2005) when NMDA
+    """RVM CCK drive grows several-fold over 3 days of a 100 mg/kg/day morphine pump (Xie et al. 2005) when NMDA
     receptors work, and not when the fast layer reports them blocked (Dunbar & Yaksh 1996)."""
-    regimen = [pk.Pump("morphine", 40.0, "mg/kg/day", start=0.0, stop=7 * DAY)]
+    regimen = [pk.Pump("morphine", 100.0, "mg/kg/day", start=0.0, stop=7 * DAY)]
     outcome = {}
     for blocked in (0.0, 1.0):
         run = CoupledRun(StandInLayer(blocked=blocked), ParameterSet(), regimen)

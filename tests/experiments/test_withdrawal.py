@@ -1,7 +1,7 @@
 """Naloxone-precipitated withdrawal after acute morphine dependence against Kaplan & Fields 1991
 (J Neurosci 11:1433) and Bederson, Fields & Barbaro 1990 (shared/science/targets.md): morphine
-10 mg/kg s.c., naloxone 1 mg/kg s.c. 3 h later, heat trials 15 min after each dose, with the RVM
-intact and with lidocaine in the RVM.
+2 mg/kg i.v., naloxone 1 mg/kg i.v. 15 min later, heat trials 10 min after the morphine and 2 min
+after naloxone, with the RVM intact and with lidocaine in the RVM.
 """
 
 import pytest
@@ -27,20 +27,25 @@ def test_lidocaine_in_the_rvm_leaves_the_baseline_latency_unchanged(runs):
     assert abs(ratio - 1.0) < 0.1
 
 
-MISSED = pytest.mark.xfail(strict=True, reason=(
-    "issue 5: after 3 h of morphine the slow layer's CCK drive has barely risen (it needs sustained "
-    "exposure), and no other withdrawal action reaches the RVM, so naloxone returns ON cells only to baseline"))
-
-
-@MISSED
-def test_naloxone_raises_on_cells_above_baseline_and_silences_off_cells(runs):
-    """In precipitated withdrawal ON cells fire above their pre-morphine rate and OFF cells fall
-    near silence (Bederson et al. 1990): ON ratio > 1.2, OFF ratio < 0.2."""
+def test_naloxone_raises_on_cells_above_baseline(runs):
+    """In precipitated withdrawal ON cells fire above their pre-morphine rate (Bederson et al.
+    1990): ON ratio > 1.2."""
     assert runs["intact"]["rate_on_ratio_naloxone"] > 1.2
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 5: the excited ON cells inhibit OFF cells only to ~60% of baseline once naloxone has removed "
+    "the MOR depression of that GABA release; near silence needs ON cells at ~10 times baseline "
+    "(experiments/fits/naloxone_withdrawal.toml)"))
+def test_naloxone_silences_off_cells(runs):
+    """In precipitated withdrawal OFF cells fall near silence (Bederson et al. 1990): OFF ratio < 0.2."""
     assert runs["intact"]["rate_off_ratio_naloxone"] < 0.2
 
 
-@MISSED
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 5: the heat withdrawal latency of the model hardly depends on tonic RVM output: ON cells at 4 "
+    "times baseline, OFF cells at 60% and even ON->WDR weights 30 times larger leave the naloxone latency at "
+    "0.99 of baseline (experiments/fits/naloxone_withdrawal.toml)"))
 def test_naloxone_precipitated_hyperalgesia_depends_on_the_rvm(runs):
     """Naloxone shortens the tail-flick latency below baseline (hyperalgesia; Kaplan & Fields
     1991: by ~20%), and lidocaine in the RVM abolishes that: latency ratio < 0.9 intact and
