@@ -177,7 +177,9 @@ class Circuit:
         n_cells = len(self.groups["neurons"])
         actions = params.section("opioid_actions")
         girk = np.zeros(n_cells) * siemens
-        girk[self.indices("on_cells")] = actions["girk_on_cells"] * modulation.mor_rvm
+        # CCK opposes MOR on ON cells (Heinricher, McGaraughty & Tortorici 2001): the GIRK
+        # conductance falls in proportion to the CCK drive
+        girk[self.indices("on_cells")] = actions["girk_on_cells"] * modulation.mor_rvm / modulation.cck_drive
         spillover, tonic = np.zeros(n_cells), np.zeros(n_cells) * siemens
         base_spillover, base_tonic = mod.clearance_values(params, 1.0)
         spillover[:], tonic[:] = base_spillover, base_tonic

@@ -66,9 +66,9 @@ class Modulation:
         for name in ("mor_spinal", "mor_rvm"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
-        if (self.blocker_uM < 0 or self.cck_drive < 0 or self.transporter_capacity <= 0 or self.rebound < 0
+        if (self.blocker_uM < 0 or self.cck_drive <= 0 or self.transporter_capacity <= 0 or self.rebound < 0
                 or self.rebound_rvm < 0):
-            raise ValueError("concentrations, drives and rebound must be >= 0 and transporter capacity > 0")
+            raise ValueError("concentrations and rebounds must be >= 0, CCK drive and transporter capacity > 0")
         if self.afferent_gain <= 0:
             raise ValueError(f"afferent_gain must be > 0, got {self.afferent_gain}")
 

@@ -250,7 +250,7 @@ TARGETS: tuple[Target, ...] = (
            "silenced (< 0.1)", (ACUTE,), _r("rate_on_ratio_drug"), 0.0, 0.1),
     Target("morphine_off_continuous", "morphine: OFF cells fire without pausing (lowest 1-s rate / mean)",
            "Fields et al. 1991; Heinricher et al. 1994", "> 0.5", (ACUTE,), _r("off_min_rate_ratio_drug"), 0.5,
-           math.inf, miss=f"{_ISSUE5}: ascending drive still bursts ON cells at withdrawal, so OFF cells pause"),
+           math.inf),
     Target("morphine_latency", "morphine: heat latency over baseline", "Fields 2004", "prolonged (> 1.1)", (ACUTE,),
            _r("latency_ratio_drug"), 1.1, math.inf),
     Target("naloxone_on_cells", "naloxone-precipitated withdrawal: ON-cell rate over baseline",

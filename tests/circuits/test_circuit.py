@@ -68,6 +68,26 @@ def test_switches_silence_the_rvm_and_cut_the_dlf(circuits_at_two_scales):
                                         "off_cells_to_lamina1_nk1r"}
 
 
+def test_cck_excites_on_cells_and_opposes_mor_on_them(circuits_at_two_scales):
+    """CCK excites ON cells and opposes the MOR action on them (Heinricher, McGaraughty &
+    Tortorici 2001; Xie et al. 2005): at 4-fold CCK drive the ON-cell GIRK conductance at full MOR
+    activation is a quarter of that at baseline, and ON cells get cck_on_cells x 3 more depolarising
+    current; other cells are untouched."""
+    from circuits import Modulation
+
+    params, circuit, _ = circuits_at_two_scales
+    base = circuit.parameter_values(modulation=Modulation(mor_rvm=1.0))
+    cck = circuit.parameter_values(modulation=Modulation(mor_rvm=1.0, cck_drive=4.0))
+    on = circuit.indices("on_cells")
+    girk_ratio = np.asarray(cck[("neurons", "g_girk")][on] / base[("neurons", "g_girk")][on])
+    np.testing.assert_allclose(girk_ratio, 0.25)
+    extra = cck[("neurons", "mu_noise")][on] - base[("neurons", "mu_noise")][on]
+    np.testing.assert_allclose(np.asarray(extra / params["opioid_actions.cck_on_cells"]), 3.0)
+    others = np.delete(np.arange(len(cck[("neurons", "g_girk")])), on)
+    np.testing.assert_array_equal(np.asarray(cck[("neurons", "g_girk")][others]),
+                                  np.asarray(base[("neurons", "g_girk")][others]))
+
+
 @pytest.mark.slow
 def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
     """Conditioning tetani (HFS: 100 Hz trains; Benrath et al. 2004) reach the cord pulse by pulse:

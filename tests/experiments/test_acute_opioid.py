@@ -38,9 +38,6 @@ def test_morphine_prolongs_the_heat_withdrawal_latency(morphine):
     assert morphine["latency_ratio_drug"] > 1.1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: at 2.5 mg/kg i.v. (RVM MOR activation ~0.37) ascending "
-                   "nociceptive drive still bursts the ON cells at withdrawal, so OFF cells still pause; the MOR "
-                   "action on ON cells is too weak against it")
 def test_off_cells_fire_continuously_without_pausing_under_morphine(morphine):
     """Under an analgesic dose of morphine OFF cells fire continuously and do not pause at
     withdrawal (Fields et al. 1991; Heinricher et al. 1994): the lowest OFF rate in 1-s bins
