@@ -57,7 +57,8 @@ def make(path: Path | str, out_dir: Path | str) -> list[Path]:
                 b.bar(position, float(r[f"rate_{cls}_ratio_{key}"]), width * 0.6, color=colour)
         b.axhline(1.0, color="0.5", lw=0.5, ls=":")
         b.set_xticks(x, [text for _, text in changed])
-        b.set(ylabel="rate / drug-free", ylim=(0, 2.5))
+        ratios = [float(r[f"rate_{cls}_ratio_{key}"]) for cls, _, _ in CLASSES for key, _ in changed]
+        b.set(ylabel="rate / drug-free", ylim=(0, max(2.5, 1.15 * np.nanmax(ratios))))
         for j, (key, _) in enumerate(changed):
             low, high = LATENCY_TARGETS[key]
             c.fill_between([j - 0.3, j + 0.3], low, high, color=TARGET_BAND, lw=0)
