@@ -105,11 +105,12 @@ def _run(protocol: str, scale: float, *sets: str) -> tuple[str, ...]:
 _HFS_QUICK = ("conditioning_min=15", "follow_min=30", "probe_every_min=15")
 _WITHDRAWAL_QUICK = ("duration_min=20", "follow_min=20", "probe_every_min=10")
 _CHRONIC_QUICK = ("days=1", "probe_every_h=6", "test_every_h=12", "challenge_nmol=[10, 1000]")
-#: LTP: HFS without and with S(+)-ketamine after it; remifentanil withdrawal, abrupt and tapered
+#: LTP: HFS without and with S(+)-ketamine before and after it; remifentanil withdrawal, abrupt and tapered
 LTP = (
     Result("hfs_ltp.h5", _run("hfs_ltp", 0.5), _run("hfs_ltp", 0.1, *_HFS_QUICK)),
-    Result("hfs_ltp_ketamine_after.h5", _run("hfs_ltp", 0.5, "ketamine_mg_kg=5", "ketamine_timing=after"),
-           _run("hfs_ltp", 0.1, *_HFS_QUICK, "ketamine_mg_kg=5", "ketamine_timing=after")),
+    *(Result(f"hfs_ltp_ketamine_{timing}.h5", _run("hfs_ltp", 0.5, "ketamine_mg_kg=5", f"ketamine_timing={timing}"),
+             _run("hfs_ltp", 0.1, *_HFS_QUICK, "ketamine_mg_kg=5", f"ketamine_timing={timing}"))
+      for timing in ("before", "after")),
     Result("withdrawal_ltp.h5", _run("withdrawal_ltp", 0.5), _run("withdrawal_ltp", 0.1, *_WITHDRAWAL_QUICK)),
     Result("withdrawal_ltp_taper.h5", _run("withdrawal_ltp", 0.5, "taper_min=60"),
            _run("withdrawal_ltp", 0.1, *_WITHDRAWAL_QUICK, "taper_min=20")),
@@ -122,11 +123,13 @@ CHRONIC = (
 )
 
 _FENTANYL_QUICK = ("follow_days=1", "probe_every_h=4", "test_h=[1, 6, 24]", "morphine_mg_kg=0")
-#: fentanyl 4 x 100 ug/kg s.c. without and with ketamine 10 mg/kg s.c. before it
+#: fentanyl 4 x 100 ug/kg s.c. without and with ketamine 10 mg/kg s.c. before it, and 4 x 20 and 60
 FENTANYL = (
     Result("fentanyl_oih.h5", _run("fentanyl_oih", 0.5), _run("fentanyl_oih", 0.1, *_FENTANYL_QUICK)),
     Result("fentanyl_oih_ketamine.h5", _run("fentanyl_oih", 0.5, "ketamine_mg_kg=10"),
            _run("fentanyl_oih", 0.1, *_FENTANYL_QUICK, "ketamine_mg_kg=10")),
+    *(Result(f"fentanyl_oih_{dose}.h5", _run("fentanyl_oih", 0.5, f"fentanyl_ug_kg={dose}"),
+             _run("fentanyl_oih", 0.1, *_FENTANYL_QUICK, f"fentanyl_ug_kg={dose}")) for dose in (20, 60)),
 )
 
 KETAMINE_DOSE_RESPONSE = Result("ketamine_dose_response.h5", _run("ketamine_dose_response", 0.5),

@@ -2,7 +2,8 @@
 
 Reads ``hfs_ltp`` and ``withdrawal_ltp`` result files. Panel a: the evoked response of each
 probe (% of the last probe before conditioning) against the time from HFS, control and with
-S(+)-ketamine 30 min after HFS; the grey band is the literature LTP, 149 +- 12% (Benrath et al.
+S(+)-ketamine 60 min before or 30 min after HFS (Benrath et al. 2005: before prevents LTP, after
+leaves it in place); the grey band is the literature LTP, 149 +- 12% (Benrath et al.
 2004) to 173 +- 15% (Benrath et al. 2005). Panel b: the same against the time from the end of a
 60-min remifentanil infusion (450 ug/kg/h), abrupt stop and taper; the band is the withdrawal LTP
 of 150-200% (Drdla et al. 2009 [T]). Dashed lines: the mean synaptic potentiation of the plastic
@@ -24,7 +25,7 @@ NAME = "ltp"
 #: literature LTP ranges (% of baseline): HFS (Benrath et al. 2004, 2005), withdrawal (Drdla et al. 2009 [T])
 HFS_LTP = (137.0, 188.0)
 WITHDRAWAL_LTP = (150.0, 200.0)
-COLOURS = ("k", "#d35400")
+COLOURS = ("k", "#2e86c1", "#d35400")
 
 
 def _label(record: RunRecord) -> str:
@@ -63,7 +64,7 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
     withdrawal = [r for r in records if r.protocol == "withdrawal_ltp"]
     if not hfs or not withdrawal:
         raise ValueError("the ltp figure needs hfs_ltp and withdrawal_ltp result files")
-    hfs.sort(key=lambda r: r.config.knobs["ketamine_mg_kg"])
+    hfs.sort(key=lambda r: (r.config.knobs["ketamine_mg_kg"], r.config.knobs["ketamine_timing"] == "after"))
     withdrawal.sort(key=lambda r: r.config.knobs["taper_min"])
     with plt.style.context(STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(6.9, 2.2), sharey=True, gridspec_kw={"wspace": 0.08})
