@@ -75,7 +75,7 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
         c.plot([], [], "--", color="0.4", lw=0.8, label="afferent gain (descending)")
         c.plot([], [], ":", color="0.4", lw=0.8, label="afferent potentiation (NMDA)")
         c.set(xlabel="time after first bolus (h)", ylabel="fold of drug-free")
-        c.legend(loc="lower right", fontsize=5)
+        c.legend(loc="upper right", fontsize=5)
         panels = [a, b, c]
         if by_dose:
             _dose_panels(d, e, alone)
@@ -92,7 +92,7 @@ def _dose_panels(d, e, alone: list[RunRecord]) -> None:
     d.fill_between([90.0, 110.0], low, high, color=TARGET_BAND, lw=0, label="4 x 100, Celerier et al. 2000")
     d.axhline(100.0, color="0.5", lw=0.5, ls=":")
     d.plot(doses, [float(r.readouts["nadir_percent"]) for r in alone], "o-", color="k", ms=3, lw=0.8, label="model")
-    d.set(xlabel="fentanyl per bolus (ug/kg)", ylabel="lowest threshold (% of baseline)", ylim=(40, 120))
+    d.set(xlabel="fentanyl per bolus (ug/kg)", ylabel="nadir (% of baseline)", ylim=(40, 120))
     d.legend(loc="lower left", fontsize=5, frameon=False)
     e.plot(list(MORPHINE_LOSS), list(MORPHINE_LOSS.values()), "s", color="0.6", ms=4, label="Laulin et al. 2002")
     tested = [r for r in alone if "morphine_effect_reduction_percent" in r.readouts]
@@ -102,5 +102,5 @@ def _dose_panels(d, e, alone: list[RunRecord]) -> None:
                [float(r.readouts["morphine_effect_reduction_percent"]) for r in tested], "o-", color="k", ms=3,
                lw=0.8, label=f"model, morphine {hours:g} h after fentanyl")
     e.axhline(0.0, color="0.5", lw=0.5, ls=":")
-    e.set(xlabel="fentanyl per bolus (ug/kg)", ylabel="loss of the morphine effect (%)")
+    e.set(xlabel="fentanyl per bolus (ug/kg)", ylabel="morphine effect lost (%)")
     e.legend(loc="upper left", fontsize=5, frameon=False)

@@ -59,6 +59,10 @@ KNOBS = {
     "forces_mN": replace(threshold_course.KNOBS["forces_mN"], default=[10.0, 25.0, 50.0, 100.0, 200.0, 400.0, 800.0],
                          doc="forces of each threshold test (up to 800 mN so that the analgesia of fentanyl and "
                              "morphine is measured below the cut-off)"),
+    "stimulus_s": replace(threshold_course.KNOBS["stimulus_s"], default=1.0,
+                          doc="duration of each run: one force step, or ongoing activity (1 s: the setting the "
+                              "afferent potentiation was fitted at, experiments/fits/fentanyl_oih.toml; at 2-s steps "
+                              "the 4 x 100 ug/kg nadir is 87% of baseline instead of 69%)"),
 }
 #: a test above this % of baseline counts as analgesia
 ANALGESIA_PERCENT = 110.0
