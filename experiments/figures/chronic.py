@@ -43,7 +43,7 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
     if not records or any(r.protocol != "chronic_opioid" for r in records):
         raise ValueError("the chronic figure needs chronic_opioid result files")
     with plt.style.context(STYLE):
-        fig, axes = plt.subplots(1, 4, figsize=(6.9, 2.0), gridspec_kw={"wspace": 0.55})
+        fig, axes = plt.subplots(1, 4, figsize=(6.9, 2.7), gridspec_kw={"wspace": 0.55})
         a, b, c, d = axes
         low, high, start, stop = HYPERALGESIA
         a.fill_between([start, stop], low, high, color=TARGET_BAND, lw=0, label="OIH, literature")
@@ -83,6 +83,6 @@ def make(*paths_and_out_dir: Path | str) -> list[Path]:
         for ax, letter, title in zip(axes, "abcd", ("thresholds", "RVM cells", "slow states", "tolerance")):
             ax.set_xlabel("i.t. dose (nmol)" if ax is d else "day")
             ax.set_title(f"{letter}  {title}", loc="left")
-            ax.legend(fontsize=5.5, handlelength=1.2, loc="best")
+            ax.legend(fontsize=5, handlelength=1.2, loc="upper center", bbox_to_anchor=(0.5, -0.24), frameon=False)
         a.set_ylim(0, max(120.0, 1.1 * max(np.nanmax(r.readouts["threshold_percent"]) for r in records)))
     return save(fig, out_dir, NAME)
