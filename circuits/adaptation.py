@@ -464,6 +464,12 @@ def _integral_above(a0: float, a1: float, threshold: float, dt: float) -> float:
     return 0.5 * dt * hi * hi / (hi - lo)
 
 
+def _follow(x: float, u0: float, u1: float, dt: float, tau: float) -> float:
+    """x after dt of dx/dt = (u - x)/tau for u linear from u0 to u1 (exact)."""
+    slope = (u1 - u0) / dt
+    return u1 - slope * tau + (x - u0 + slope * tau) * math.exp(-dt / tau)
+
+
 def _expression_excess(E: float, g: float, decay: float, h: float, p: dict[str, float]) -> float:
     """e(E) = max(0, E - theta_E) / (1 - theta_E) of the mean over a sub-step of length h of an
     expression signal that starts at E and relaxes towards the drive g (``decay`` = exp(-h/tau_E))."""
@@ -528,12 +534,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             E_r, E_s = gr + (E_r - gr) * decay, gs + (E_s - gs) * decay
             above = _integral_above(nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb), p["theta_H"], h)
             H = _relax(H, above / (h * (1.0 - p["theta_H"])), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
-        # A_s, A_r: exact for the linear occupancy a0 + b s (r0 + b_r s).
-        b = (a1 - a0) / dt
-        tau = p["tau_A"]
-        A = a1 - b * tau + (A - a0 + b * tau) * math.exp(-dt / tau)
-        b_r = (r1 - r0) / dt
-        A_r = r1 - b_r * tau + (A_r - r0 + b_r * tau) * math.exp(-dt / tau)
+        A, A_r = _follow(A, a0, a1, dt, p["tau_A"]), _follow(A_r, r0, r1, dt, p["tau_A"])
         # Potentiation: exact; depotentiation multiplies both components by R.
         R = math.exp(-dep_gain * _integral_above(a0, a1, p["u_dep"], dt)) if dep_gain > 0.0 else 1.0
         E, Pp = math.exp(-lam_e * dt), math.exp(-lam_p * dt)

@@ -87,14 +87,11 @@ def start_s(knobs: dict) -> float:
 
 
 def schedule(knobs: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Times (s) of the probes and of the threshold tests (baseline first). Besides every
-    ``probe_every_h``, a probe runs at each dose, so that the NMDA activity the slow layer holds
-    until the next probe is measured with the drugs just given (the window that decides whether
-    ketamine prevents the NMDA-dependent adaptations lasts about an hour)."""
+    """Times (s) of the regular probes and of the threshold tests (baseline first);
+    ``threshold_course.run_course`` adds a probe at each dose."""
     end = knobs["follow_days"] * DAY
     start = start_s(knobs)
-    doses = np.array([d.time for d in regimen(knobs)])
-    probes = np.union1d(np.arange(start, end + 1e-6, knobs["probe_every_h"] * HOUR), doses[(doses >= start) & (doses <= end)])
+    probes = np.arange(start, end + 1e-6, knobs["probe_every_h"] * HOUR)
     tests = np.asarray(knobs["test_h"], dtype=float) * HOUR
     if knobs["morphine_mg_kg"] > 0:
         tests = np.union1d(tests, [knobs["morphine_test_h"] * HOUR])

@@ -69,8 +69,11 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
                challenges: Callable[[float], list[pk.Regimen]] = lambda t: [], blocker: str = "ketamine",
                start_s: float = 0.0) -> Course:
     """Run the probes and threshold tests of a regimen on one build, in time order (a probe and a
-    test at the same time: the probe first). ``challenges(t)`` gives the extra regimens of the
-    test at ``t`` (each acts in its own repeat of the test only)."""
+    test at the same time: the probe first). Besides ``probe_times``, a probe runs when each dose
+    of the regimen is given (bolus time or infusion start, up to the last probe), so that the NMDA
+    activity the slow layer holds until the next probe is measured with the drugs just given: a
+    blocker given with an opioid acts in a window of about an hour. ``challenges(t)`` gives the
+    extra regimens of the test at ``t`` (each acts in its own repeat of the test only)."""
     knobs, params = context.knobs, context.params
     force_step = (np.array([REFERENCE_FORCE_MN]), knobs["stimulus_s"])
     layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=force_step),
@@ -88,8 +91,9 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
                 return args
             return run_args
 
-        events = sorted([(float(t), 0) for t in probe_times] + [(float(t), 1) for t in test_times])
-        probe_at = np.sort(np.asarray(probe_times, dtype=float))
+        given = np.array([d.time if isinstance(d, pk.Dose) else d.start for d in doses], dtype=float)
+        probe_at = np.union1d(probe_times, given[(given >= start_s) & (given <= np.max(probe_times))])
+        events = sorted([(float(t), 0) for t in probe_at] + [(float(t), 1) for t in test_times])
         # each probe stands for the conditions until the next one (the last: one regular interval)
         represents = dict(zip(probe_at, np.append(np.diff(probe_at), knobs["probe_every_h"] * HOUR)))
         course = Course([], [], [], sizes)

@@ -274,17 +274,13 @@ def test_rebound_with_the_pharmacokinetics_of_remifentanil():
     """The same with the rat PK of this model: remifentanil 450 ug/kg/h i.v. for 60 min (Heinl et
     al. 2011 withdrawal-LTP protocol) stopped abruptly gives a rebound > 0.15 for >= 10 min;
     a taper halving the rate every 10 min over 60 min keeps it below 0.1."""
-    from circuits.pharmacokinetics import Infusion, mor_occupancy, simulate
+    from circuits.pharmacokinetics import Infusion
 
     t = np.arange(0.0, 4 * HOUR + 1, 30.0)
-
-    def occupancy(regimen):
-        return mor_occupancy(simulate(regimen, "rat", t).effect)[1]
-
     infusion = Infusion("remifentanil", 450.0, "ug/kg/h", 0.0, HOUR)
     steps = [Infusion("remifentanil", 450.0 * 0.5 ** (k + 1), "ug/kg/h", HOUR + 600 * k, HOUR + 600 * (k + 1)) for k in range(6)]
-    abrupt = _rebound_course(occupancy([infusion]), t)
-    taper = _rebound_course(occupancy([infusion, *steps]), t)
+    abrupt = _rebound_course(_rat_occupancy([infusion], t), t)
+    taper = _rebound_course(_rat_occupancy([infusion, *steps], t), t)
     assert np.sum(abrupt > 0.15) * 30.0 >= 10 * MIN
     assert taper.max() < 0.1
 
