@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from brian2 import (
-    Network, NeuronGroup, SpikeMonitor, Synapses, TimedArray, linked_var, second, siemens,
+    Clock, Network, NeuronGroup, SpikeMonitor, Synapses, TimedArray, defaultclock, linked_var, second, siemens,
 )
 
 from . import afferents as aff
@@ -54,6 +54,21 @@ C_FIBRE_POPULATIONS = ("c_peptidergic", "c_nonpeptidergic")
 #: The plastic pathway: LTP at C-fibre synapses on NK1R+ lamina I neurons only (Ikeda et al.
 #: 2003 Science 299:1237).
 PLASTIC_PATHWAY = "c_peptidergic_to_lamina1_nk1r"
+
+
+class OrderedClock(Clock):
+    """A Brian2 clock whose instances all hash alike, so a set of them iterates in insertion order.
+
+    Brian2's C++ standalone device resets a network's clocks in the iteration order of a set of
+    clocks; with address-based hashes two builds of the same network (in one process or in two)
+    could order them differently, change ``main.cpp`` and relink the binary of a kept build slot
+    (``experiments.engine``). Every object of the circuit steps on one of these clocks.
+    """
+
+    dt = Clock.dt  # Brian2 lets a class override its variables only from the class's own dict
+
+    def __hash__(self) -> int:
+        return 0
 
 
 def scaled_size(n: int, scale: float) -> int:
@@ -287,25 +302,29 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     force_onset = TimedArray(np.arange(len(step_forces)) * step_s * second, dt=step_s * second, name="force_onset")
 
     # ---- groups ------------------------------------------------------------------------------
+    # every object steps on ``clock`` (the time step of ``defaultclock``, which FastLayer sets),
+    # the background current on ``background_clock``
+    clock = OrderedClock(defaultclock.dt, name="step_clock")
+    background_clock = OrderedClock(params["synapses.dt_background"], name="background_clock")
     heat = NeuronGroup(1, stim.HEAT_EQUATIONS, threshold=stim.HEAT_THRESHOLD, reset=stim.HEAT_RESET,
-                       method="euler", name="heat")
+                       method="euler", clock=clock, name="heat")
     sizes = {p: scaled_size(params[f"afferents.{p}.n"], scale) for p in AFFERENT_POPULATIONS}
     afferents = NeuronGroup(sum(sizes.values()), aff.AFFERENT_EQUATIONS, threshold=aff.AFFERENT_THRESHOLD,
                             reset=aff.AFFERENT_RESET, refractory=aff.AFFERENT_REFRACTORY,
                             namespace={"force_ratio": force_ratio, "force_onset": force_onset},
-                            name="afferents")
+                            clock=clock, name="afferents")
     cell_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in CELL_POPULATIONS.items()}
     neurons = NeuronGroup(sum(cell_sizes.values()), nrn.neuron_equations(params["calcium.n_can"]),
                           threshold=nrn.THRESHOLD, reset=nrn.RESET, refractory="t_ref", method="euler",
-                          name="neurons")
+                          clock=clock, name="neurons")
     neurons.dt_background = params["synapses.dt_background"]
-    neurons.run_regularly(nrn.BACKGROUND_UPDATE, dt=params["synapses.dt_background"], when="start",
-                          name="background")
-    rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", name="rvm_state")
+    neurons.run_regularly(nrn.BACKGROUND_UPDATE, clock=background_clock, when="start", name="background")
+    rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", clock=clock, name="rvm_state")
     stimulator = NeuronGroup(1, stim.STIMULATOR_EQUATIONS, threshold=stim.STIMULATOR_THRESHOLD,
-                             reset=stim.STIMULATOR_RESET, name="stimulator")
+                             reset=stim.STIMULATOR_RESET, clock=clock, name="stimulator")
     withdrawal = NeuronGroup(1, stim.WITHDRAWAL_EQUATIONS, threshold=stim.WITHDRAWAL_THRESHOLD,
-                             refractory=params["withdrawal.refractory"], method="exact", name="withdrawal")
+                             refractory=params["withdrawal.refractory"], method="exact", clock=clock,
+                             name="withdrawal")
     groups = {"afferents": afferents, "neurons": neurons, "heat": heat, "stimulator": stimulator,
               "withdrawal": withdrawal, "rvm_state": rvm_state}
 
@@ -335,9 +354,9 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     # ---- pathways -------------------------------------------------------------------------
     projections = {
         "afferent_synapses": Synapses(afferents, neurons, model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
-                                      name="afferent_synapses"),
+                                      clock=clock, name="afferent_synapses"),
         "central_synapses": Synapses(neurons, neurons, model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
-                                     name="central_synapses"),
+                                     clock=clock, name="central_synapses"),
     }
     wiring = {name: ([], [], []) for name in projections}
     for name in params.subsections("connections"):
@@ -359,14 +378,16 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         synapses.delay = delays * second
         groups[owner] = synapses
 
-    volley = Synapses(stimulator, afferents, on_pre=aff.VOLLEY_ON_PRE, name="volley")
+    volley = Synapses(stimulator, afferents, on_pre=aff.VOLLEY_ON_PRE, clock=clock, name="volley")
     volley.connect(i=0, j=np.arange(len(afferents)))  # synapse k reaches fibre k
     volley.delay = circuit.volley_delays()
     groups["volley"] = volley
     _, wdr_start, wdr_stop = populations["wdr"]
-    wdr_reflex = Synapses(neurons, withdrawal, on_pre=stim.WDR_TO_WITHDRAWAL_ON_PRE, name="wdr_to_withdrawal")
+    wdr_reflex = Synapses(neurons, withdrawal, on_pre=stim.WDR_TO_WITHDRAWAL_ON_PRE, clock=clock,
+                          name="wdr_to_withdrawal")
     wdr_reflex.connect(i=np.arange(wdr_start, wdr_stop), j=np.zeros(wdr_stop - wdr_start, dtype=int))
-    stops_lamp = Synapses(withdrawal, heat, on_pre=stim.WITHDRAWAL_ON_PRE, name="withdrawal_to_heat")
+    stops_lamp = Synapses(withdrawal, heat, on_pre=stim.WITHDRAWAL_ON_PRE, clock=clock,
+                          name="withdrawal_to_heat")
     stops_lamp.connect()
 
     # ---- values and initial state -----------------------------------------------------------

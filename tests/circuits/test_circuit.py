@@ -5,7 +5,7 @@ import pytest
 from brian2 import second
 
 from circuits import ParameterSet, build_circuit
-from circuits.circuit import RVM_POPULATIONS
+from circuits.circuit import RVM_POPULATIONS, OrderedClock
 from circuits.parameters import DESCENDING_PATHWAYS
 from circuits.synapses import fixed_indegree
 
@@ -51,6 +51,20 @@ def test_same_seed_same_wiring():
     c = build_circuit(ParameterSet(), scale=0.25, seed=8)
     ia, ib, ic = (np.asarray(x.groups["central_synapses"].i[:]) for x in (a, b, c))
     assert np.array_equal(ia, ib) and not np.array_equal(ia, ic)
+
+
+def test_every_object_steps_on_an_ordered_clock(circuits_at_two_scales):
+    """Code generation is deterministic: no object runs on Brian2's address-hashed default clock,
+    whose order among the network's clocks could change from one build to the next and relink a
+    kept standalone binary; the background current steps on its own clock (synapses.dt_background)."""
+    params, circuit, _ = circuits_at_two_scales
+    objects = list(circuit.network.objects)
+    objects += [contained for obj in objects for contained in obj.contained_objects]
+    clocks = {obj.clock for obj in objects}
+    assert all(isinstance(clock, OrderedClock) for clock in clocks)
+    assert sorted(clock.name for clock in clocks) == ["background_clock", "step_clock"]
+    background = next(clock for clock in clocks if clock.name == "background_clock")
+    assert float(background.dt) == pytest.approx(float(params["synapses.dt_background"]))
 
 
 def test_switches_silence_the_rvm_and_cut_the_dlf(circuits_at_two_scales):

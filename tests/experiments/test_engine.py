@@ -84,6 +84,24 @@ def test_a_held_build_slot_is_skipped_and_a_released_one_reused(tmp_path):
     os.close(lock_second)
 
 
+@pytest.mark.slow
+def test_building_a_shape_again_in_its_kept_slot_relinks_nothing(tmp_path):
+    """Compile once: a second build of the same network shape generates the same code, so make
+    leaves the kept slot's binary as it was (clock order in main.cpp once varied between builds
+    and relinked half the rows of a sweep)."""
+    def build():
+        params = ParameterSet()
+        layer = FastLayer(lambda: build_circuit(params, scale=0.05, seed=2), 0.05, seed=2, build_root=tmp_path)
+        layer.close()
+        return layer.directory, (layer.directory / "main.cpp").read_text(), (layer.directory / "main").stat().st_mtime_ns
+
+    first_slot, first_code, first_binary = build()
+    again_slot, again_code, again_binary = build()
+    assert again_slot == first_slot
+    assert again_code == first_code
+    assert again_binary == first_binary
+
+
 def test_a_slot_held_by_another_process_is_not_taken(tmp_path):
     """The lock is an OS file lock, so it holds across processes (parallel sweep workers)."""
     holder = subprocess.Popen(
