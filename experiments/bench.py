@@ -85,7 +85,8 @@ class Settings:
     force_mN: float
     coba_neurons: int
     coba_duration_s: float
-    #: the sweep: windup rows at this scale, ``sweep_rows`` values of ketamine_uM
+    #: the sweep: windup rows at this scale, ``sweep_rows`` values of ketamine_uM (full: the
+    #: protocol's default train, 16 pulses at 1 Hz, 19 s simulated per row)
     sweep_scale: float
     sweep_rows: int
     sweep_n_stim: int
@@ -97,7 +98,7 @@ class Settings:
 
 
 FULL = Settings(quick=False, scale=1.0, duration_s=2.0, runs=10, force_mN=100.0, coba_neurons=4000,
-                coba_duration_s=1.0, sweep_scale=0.5, sweep_rows=24, sweep_n_stim=4, sweep_stim_hz=2.0,
+                coba_duration_s=1.0, sweep_scale=0.5, sweep_rows=24, sweep_n_stim=16, sweep_stim_hz=1.0,
                 chronic_scale=1.0, chronic_days=7.0)
 QUICK = Settings(quick=True, scale=0.1, duration_s=0.5, runs=3, force_mN=100.0, coba_neurons=4000,
                  coba_duration_s=0.2, sweep_scale=0.1, sweep_rows=2, sweep_n_stim=2, sweep_stim_hz=10.0,

@@ -67,6 +67,10 @@ KETAMINE_WINDUP = _run("ketamine_dose_response", "ketamine_dose_response", 0.5)
 _HFS = ("follow_min=60", "probe_every_min=20")
 HFS = _run("hfs_ltp", "hfs_ltp", 0.5, *_HFS)
 HFS_KETAMINE_AFTER = _run("hfs_ltp_ketamine_after", "hfs_ltp", 0.5, *_HFS, "ketamine_mg_kg=5", "ketamine_timing=after")
+#: 1 h of high-dose remifentanil from 30 min after HFS, with its drug-free control (as in the test)
+_DEPOT = (*_HFS[1:], "follow_min=150", "remifentanil_start_min=30", "remifentanil_min=60")
+HFS_LONG = _run("hfs_ltp_150min", "hfs_ltp", 0.5, *_DEPOT)
+HFS_DEPOTENTIATION = _run("hfs_ltp_remifentanil", "hfs_ltp", 0.5, *_DEPOT, "remifentanil_ug_kg_h=1800")
 _WD = ("probe_every_min=15",)
 WITHDRAWAL_LTP = _run("withdrawal_ltp", "withdrawal_ltp", 0.5, *_WD, "follow_min=180")
 WITHDRAWAL_LTP_TAPER = _run("withdrawal_ltp_taper", "withdrawal_ltp", 0.5, *_WD, "taper_min=60", "follow_min=120")
@@ -166,6 +170,16 @@ def _windup_cut(control, ketamine) -> float:
     return (float(ketamine.readouts["windup_ratio"]) - 1.0) / (float(control.readouts["windup_ratio"]) - 1.0)
 
 
+def _depotentiation(control, treated) -> float:
+    """Potentiation of the plastic synapses left at the first probe after the remifentanil
+    infusion, as a fraction of the drug-free run's at that probe."""
+    knobs = treated.config.knobs
+    stop = knobs["conditioning_min"] + knobs["remifentanil_start_min"] + knobs["remifentanil_min"]
+    first = np.flatnonzero(np.asarray(treated.readouts["probe_times_min"]) >= stop)[0]
+    return float(np.asarray(treated.readouts["potentiation_mean"])[first]
+                 / np.asarray(control.readouts["potentiation_mean"])[first])
+
+
 def _first_response_change(control, ketamine) -> float:
     return abs(float(ketamine.readouts["first_c_response"]) / float(control.readouts["first_c_response"]) - 1.0)
 
@@ -241,6 +255,9 @@ TARGETS: tuple[Target, ...] = (
     Target("hfs_ketamine_after", "ketamine after HFS leaves LTP in place (evoked % at the end)", "Benrath et al. 2005",
            "> 115%", (HFS_KETAMINE_AFTER,), lambda r: float(np.asarray(r.readouts["evoked_percent"])[-1]),
            115.0, math.inf, "%"),
+    Target("ltp_depotentiation", "1 h of remifentanil 1800 ug/kg/h after HFS: potentiation left / drug-free",
+           "Drdla-Schutting et al. 2012", "erased (< 0.5)", (HFS_LONG, HFS_DEPOTENTIATION), _depotentiation,
+           -math.inf, 0.5),
     Target("withdrawal_ltp", "abrupt end of remifentanil 450 ug/kg/h for 60 min potentiates for 3 h",
            "Drdla et al. 2009; Heinl et al. 2011", "150-200%", (WITHDRAWAL_LTP,), _r("ltp_percent"), 150.0, 200.0, "%"),
     Target("withdrawal_ltp_taper", "a 60-min taper prevents withdrawal LTP", "Drdla et al. 2009", "100 +- 15%",

@@ -11,7 +11,10 @@ of the plastic synapses carries from run to run (``experiments.two_time_scales``
 ``ketamine_mg_kg`` is given i.v. 60 min before conditioning or 30 min after it
 (``ketamine_timing``), with the rat pharmacokinetics and racemic ketamine's channel rates
 (S(+)-ketamine is 1.6-2x as potent at the NMDA receptor: Ebert et al. 1997 Eur J Pharmacol
-333:99; not yet modelled). ``ltp_percent`` is the mean evoked
+333:99; not yet modelled). A brief high-dose remifentanil infusion (``remifentanil_ug_kg_h`` i.v.
+for ``remifentanil_min`` from ``remifentanil_start_min`` after conditioning) tests the erasure
+of established LTP (depotentiation: Drdla-Schutting, Benrath, Wunderbaldinger & Sandkuehler 2012
+Science 335:235; ``adaptation.potentiation.depotentiation_*``). ``ltp_percent`` is the mean evoked
 response of the probes in the last hour as a percentage of the last probe before conditioning.
 Spikes are stored at their protocol time; the time between runs is not simulated.
 """
@@ -41,6 +44,11 @@ KNOBS = {
     "ketamine_mg_kg": Knob(0.0, "mg/kg", "S(+)-ketamine i.v. (Benrath et al. 2005: 5 mg/kg)", minimum=0.0, maximum=200.0),
     "ketamine_timing": Knob("before", "choice", "ketamine 60 min before or 30 min after conditioning",
                             choices=("before", "after")),
+    "remifentanil_ug_kg_h": Knob(0.0, "ug/kg/h", "remifentanil i.v. infusion after conditioning (0: none; "
+                                 "Drdla-Schutting et al. 2012: a brief high dose erases LTP)", minimum=0.0, maximum=1e5),
+    "remifentanil_start_min": Knob(60.0, "min", "start of the remifentanil infusion after conditioning",
+                                   minimum=0.0, maximum=1440.0),
+    "remifentanil_min": Knob(60.0, "min", "duration of the remifentanil infusion", minimum=1.0, maximum=1440.0),
     **probe.KNOBS,
     "rvm_inactivated": Knob(False, "bool", "lidocaine in the RVM (Kaplan & Fields 1991)"),
     "dlf_lesion": Knob(False, "bool", "bilateral DLF lesion (Vanderah et al. 2001)"),
@@ -52,10 +60,15 @@ KETAMINE_OFFSET_MIN = {"before": -60.0, "after": 30.0}
 
 
 def regimen(knobs: dict) -> pk.Regimen:
-    if knobs["ketamine_mg_kg"] <= 0:
-        return []
-    time_s = (knobs["conditioning_min"] + KETAMINE_OFFSET_MIN[knobs["ketamine_timing"]]) * MIN
-    return [pk.Dose("ketamine", knobs["ketamine_mg_kg"], "mg/kg", route="iv", time=max(0.0, time_s))]
+    doses: pk.Regimen = []
+    if knobs["ketamine_mg_kg"] > 0:
+        time_s = (knobs["conditioning_min"] + KETAMINE_OFFSET_MIN[knobs["ketamine_timing"]]) * MIN
+        doses.append(pk.Dose("ketamine", knobs["ketamine_mg_kg"], "mg/kg", route="iv", time=max(0.0, time_s)))
+    if knobs["remifentanil_ug_kg_h"] > 0:
+        start = (knobs["conditioning_min"] + knobs["remifentanil_start_min"]) * MIN
+        doses.append(pk.Infusion("remifentanil", knobs["remifentanil_ug_kg_h"], "ug/kg/h", start=start,
+                                 stop=start + knobs["remifentanil_min"] * MIN))
+    return doses
 
 
 def conditioning_runs(knobs: dict, run_s: float) -> list[dict]:

@@ -1,6 +1,7 @@
 """LTP of C-fibre responses in lamina I by conditioning stimulation, against Benrath et al. 2004
 and 2005 (shared/science/targets.md, section 3): HFS potentiates C-fibre-evoked responses to
-~150%; S(+)-ketamine 5 mg/kg given after HFS leaves LTP in place.
+~150%; S(+)-ketamine 5 mg/kg given after HFS leaves LTP in place; a brief high-dose
+remifentanil infusion erases it (Drdla-Schutting et al. 2012).
 
 The conditions share one build slot. Probes are 5 test pulses at 0.5 Hz every 20 min, one
 hour before and one hour after conditioning.
@@ -53,3 +54,57 @@ def test_ketamine_after_hfs_leaves_ltp_in_place(hfs_runs):
     control, ketamine = hfs_runs["control"], hfs_runs["ketamine after"]
     assert ketamine["potentiation_mean"][-1] == pytest.approx(control["potentiation_mean"][-1], rel=0.10)
     assert ketamine["evoked_percent"][-1] > 115.0
+
+
+#: Depotentiation runs: remifentanil i.v. for 60 min from 30 min after HFS, probes to 150 min after.
+DEPOTENTIATION_KNOBS = dict(KNOBS, follow_min=150.0, remifentanil_start_min=30.0, remifentanil_min=60.0)
+#: 450 ug/kg/h is the withdrawal-LTP dose (Drdla et al. 2009; spinal MOR occupancy 0.88 in the
+#: model's rat PK); the depotentiating dose is "several-fold" higher (Drdla-Schutting et al. 2012,
+#: exact rate [T]): 4x, occupancy 0.97.
+DEPOTENTIATION = {"no drug": {}, "withdrawal dose": {"remifentanil_ug_kg_h": 450.0}, "high dose": {"remifentanil_ug_kg_h": 1800.0}}
+
+
+@pytest.fixture(scope="module")
+def depotentiation_runs(build_root):
+    return readouts_by_condition(hfs_ltp, DEPOTENTIATION_KNOBS, DEPOTENTIATION, scale=SCALE, build_root=build_root)
+
+
+def _at_infusion_end(runs, condition):
+    """Potentiation of the plastic synapses before the first probe after the infusion, in
+    ``condition`` and without drug (early potentiation decays meanwhile either way)."""
+    stop = (DEPOTENTIATION_KNOBS["conditioning_min"] + DEPOTENTIATION_KNOBS["remifentanil_start_min"]
+            + DEPOTENTIATION_KNOBS["remifentanil_min"])
+    first = np.flatnonzero(runs[condition]["probe_times_min"] >= stop)[0]
+    return runs[condition]["potentiation_mean"][first], runs["no drug"]["potentiation_mean"][first]
+
+
+def test_brief_high_dose_remifentanil_erases_established_ltp(depotentiation_runs):
+    """Drdla-Schutting et al. 2012 (Science 335:235): a brief (1 h) high-dose remifentanil
+    infusion reverses established LTP at C-fibre synapses: at the end of 1 h at 1800 ug/kg/h less
+    than half of the HFS potentiation that the drug-free run keeps is left."""
+    treated, control = _at_infusion_end(depotentiation_runs, "high dose")
+    assert control > 0.5
+    assert treated < 0.5 * control
+
+
+def test_withdrawal_ltp_dose_does_not_erase_ltp(depotentiation_runs):
+    """Continuous low-dose opioid depresses C-fibre transmission only reversibly (Drdla-Schutting
+    et al. 2012): after 1 h at the withdrawal-LTP dose (450 ug/kg/h) the potentiation is within
+    10% of the drug-free run's, while the evoked responses during the infusion are depressed
+    below baseline."""
+    treated, control = _at_infusion_end(depotentiation_runs, "withdrawal dose")
+    assert treated == pytest.approx(control, rel=0.10)
+    run = depotentiation_runs["withdrawal dose"]
+    start = DEPOTENTIATION_KNOBS["conditioning_min"] + DEPOTENTIATION_KNOBS["remifentanil_start_min"]
+    during = (run["probe_times_min"] > start) & (run["probe_times_min"] < start + DEPOTENTIATION_KNOBS["remifentanil_min"])
+    assert during.sum() >= 2
+    assert np.all(run["evoked_percent"][during] < 100.0)
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the abrupt end of the high-dose infusion is itself a withdrawal "
+                   "that re-induces LTP (withdrawal rebound and afferent potentiation grow with the dose), so the "
+                   "erasure does not last; how Drdla-Schutting et al. 2012 ended the infusion is [T]")
+def test_erasure_lasts_after_the_high_dose_ends(depotentiation_runs):
+    """Drdla-Schutting et al. 2012: the LTP stays reversed after the high-dose infusion: the
+    evoked responses of the last hour are within 115% of baseline."""
+    assert depotentiation_runs["high dose"]["ltp_percent"] < 115.0
