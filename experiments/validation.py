@@ -42,9 +42,11 @@ QUICK_RESULTS_DIR = RESULTS_DIR / "quick"
 SUBDIR = "validation"
 
 
-def _run(name: str, protocol: str, scale: float | None, *sets: str) -> Result:
-    """A result file of the scorecard: ``run PROTOCOL [--scale S] --set ...`` (same full and quick)."""
+def _run(name: str, protocol: str, scale: float | None, *sets: str, seed: int | None = None) -> Result:
+    """A result file of the scorecard: ``run PROTOCOL [--scale S] [--seed N] --set ...`` (same
+    full and quick)."""
     size = ("--scale", f"{scale:g}") if scale is not None else ()
+    size += ("--seed", str(seed)) if seed is not None else ()
     args = ("run", protocol, *size, *(arg for item in sets for arg in ("--set", item)))
     return Result(f"{SUBDIR}/{name}.h5", args, args)
 
@@ -62,6 +64,10 @@ MK801 = _run("nmda_clamp_mk801", "nmda_clamp", None, "blocker=mk801",
 HEAT = _run("heat_trials", "heat_trials", 0.5)
 MECHANICAL = _run("mechanical", "mechanical", 0.5)
 WINDUP = _run("windup_1hz", "windup", 0.5, "stim_hz=1", "ketamine_uM=0")
+#: wind-up over five network draws (seed 1 is WINDUP): the connectivity of each seed sets its own ratio
+WINDUP_SEEDS = {hz: tuple(WINDUP if (hz, seed) == ("1", 1) else
+                          _run(f"windup_{hz}hz_seed{seed}", "windup", 0.5, f"stim_hz={hz}", "ketamine_uM=0", seed=seed)
+                          for seed in range(1, 6)) for hz in ("0.5", "1")}
 WINDUP_KETAMINE = _run("windup_1hz_ketamine", "windup", 0.5, "stim_hz=1", "ketamine_uM=0.5")
 KETAMINE_WINDUP = _run("ketamine_dose_response", "ketamine_dose_response", 0.5)
 _HFS = ("follow_min=60", "probe_every_min=20")
@@ -183,6 +189,10 @@ def _depotentiation(control, treated) -> float:
                  / np.asarray(control.readouts["potentiation_mean"])[first])
 
 
+def _mean_windup(*records) -> float:
+    return float(np.mean([float(r.readouts["windup_ratio"]) for r in records]))
+
+
 def _first_response_change(control, ketamine) -> float:
     return abs(float(ketamine.readouts["first_c_response"]) / float(control.readouts["first_c_response"]) - 1.0)
 
@@ -245,6 +255,13 @@ TARGETS: tuple[Target, ...] = (
            "fold"),
     Target("windup_ratio", "wind-up R16/R1 at 1 Hz", "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5",
            (WINDUP,), _r("windup_ratio"), 2.0, 5.0),
+    Target("windup_seeds_0.5hz", "wind-up R16/R1 at 0.5 Hz, mean of 5 network draws (seeds 1-5)",
+           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["0.5"], _mean_windup, 2.0, 5.0),
+    Target("windup_seeds_1hz", "wind-up R16/R1 at 1 Hz, mean of 5 network draws (seeds 1-5)",
+           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["1"], _mean_windup, 2.0, 5.0,
+           miss=f"{_ISSUE4}: fitted at seed 1 (4.6); the draws give 4.6, 7.3, 7.2, 5.2, 2.8. Weaker WDR CAN "
+                "plateaus centre the mean but weaken the NMDA dependence (g_can 4.0 nS, tau_ca 60 s: 0.5 uM "
+                "ketamine removes 45% of the seed-1 wind-up, target >= 50%; experiments/fits/windup_seeds.toml)"),
     Target("windup_ketamine", "0.5 uM ketamine: wind-up (R16/R1 - 1) as a fraction of control",
            "targets section 8", "<= 0.5", (WINDUP, WINDUP_KETAMINE), _windup_cut, -math.inf, 0.5),
     Target("windup_first_response", "0.5 uM ketamine: change of the first C-fibre response", "targets section 8",
