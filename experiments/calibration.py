@@ -14,7 +14,8 @@ Each argument is one candidate: ``;``-separated ``path=value`` overrides of the 
 source (an empty string is the current source). The table printed has, per candidate,
 R16/R1 at 0.5 and 1 Hz without and with 0.5 uM ketamine, the ketamine change of the first
 C-fibre response, the ketamine share of wind-up removed, the mean heat latency and its change
-under RVM lidocaine. Targets: ``tests/experiments/test_windup.py`` and
+under RVM lidocaine. ``--seed 1 2 3 4 5`` scores each candidate over several network draws (each
+figure the mean of the seeds; experiments/fits/windup_seeds.toml has the draws' spread). Targets: ``tests/experiments/test_windup.py`` and
 ``tests/experiments/test_heat_trials.py``.
 """
 
@@ -70,32 +71,41 @@ def heat_scores(candidates: list[dict], build_root: str, n_trials: int, seed: in
              for lido in (False, True)} for run in runs]
 
 
+def _mean(values) -> float:
+    return float(np.mean(values))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.calibration", description=__doc__.split("\n")[0])
     parser.add_argument("candidates", nargs="*", default=[""], help="';'-separated path=value overrides")
     parser.add_argument("--only", choices=("windup", "heat"), help="score one protocol only")
     parser.add_argument("--heat-trials", type=int, default=20, help="heat trials per candidate (default 20, as the test)")
-    parser.add_argument("--seed", type=int, default=SEED, help=f"network and noise seed (default {SEED}, as the tests)")
+    parser.add_argument("--seed", type=int, nargs="+", default=[SEED],
+                        help=f"network and noise seeds; with several, each figure is their mean (default {SEED}, as the tests)")
     parser.add_argument("--build-root", default=".build/calibration")
     args = parser.parse_args(argv)
     candidates = [candidate(text) for text in args.candidates or [""]]
-    wind = None if args.only == "heat" else windup_scores(candidates, args.build_root, args.seed)
-    heat = None if args.only == "windup" else heat_scores(candidates, args.build_root, args.heat_trials, args.seed)
+    wind = None if args.only == "heat" else [windup_scores(candidates, args.build_root, s) for s in args.seed]
+    heat = None if args.only == "windup" else [heat_scores(candidates, args.build_root, args.heat_trials, s)
+                                                for s in args.seed]
+    seeds = "" if len(args.seed) == 1 else f" (mean of seeds {', '.join(map(str, args.seed))})"
     for k, text in enumerate(args.candidates or [""]):
         cells = []
         for hz in (0.5, 1.0) if wind else ():
-            (r0, f0), (r1, f1) = wind[k][hz, 0.0], wind[k][hz, KETAMINE_UM]
-            removed = 1 - (r1 - 1) / (r0 - 1) if r0 > 1 else float("nan")
-            cells.append(f"{hz:g} Hz R16/R1 {r0:.2f} ket {r1:.2f} (removed {removed:.0%}) first {f0:.2f} "
-                         f"ket {f1 / f0 - 1 if f0 else float('nan'):+.0%}")
-        line = " | ".join(cells)
+            per_seed = [(w[k][hz, 0.0], w[k][hz, KETAMINE_UM]) for w in wind]
+            r0, r1 = _mean([c[0] for c, _ in per_seed]), _mean([c[0] for _, c in per_seed])
+            removed = _mean([1 - (k1[0] - 1) / (k0[0] - 1) if k0[0] > 1 else float("nan") for k0, k1 in per_seed])
+            first = _mean([k0[1] for k0, _ in per_seed])
+            change = _mean([k1[1] / k0[1] - 1 if k0[1] else float("nan") for k0, k1 in per_seed])
+            cells.append(f"{hz:g} Hz R16/R1 {r0:.2f} ket {r1:.2f} (removed {removed:.0%}) first {first:.2f} "
+                         f"ket {change:+.0%}")
         if heat:
-            (lat, p_on, on_lead, off_lead), lat_lido = heat[k][False], heat[k][True][0]
-            line += (f" | latency {lat:.2f} s lidocaine {lat_lido / lat - 1:+.1%} p_on {p_on:.2f} "
-                     f"leads ON {on_lead:.0f} OFF {off_lead:.0f} ms")
-        print(f"[{text or 'source'}]\n    {line}", flush=True)
+            lat, p_on, on_lead, off_lead = (_mean([h[k][False][i] for h in heat]) for i in range(4))
+            lido = _mean([h[k][True][0] / h[k][False][0] - 1 for h in heat])
+            cells.append(f"latency {lat:.2f} s lidocaine {lido:+.1%} p_on {p_on:.2f} "
+                         f"leads ON {on_lead:.0f} OFF {off_lead:.0f} ms")
+        print(f"[{text or 'source'}]{seeds}\n    {' | '.join(cells)}", flush=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
