@@ -64,10 +64,18 @@ MK801 = _run("nmda_clamp_mk801", "nmda_clamp", None, "blocker=mk801",
 HEAT = _run("heat_trials", "heat_trials", 0.5)
 MECHANICAL = _run("mechanical", "mechanical", 0.5)
 WINDUP = _run("windup_1hz", "windup", 0.5, "stim_hz=1", "ketamine_uM=0")
-#: wind-up over five network draws (seed 1 is WINDUP): the connectivity of each seed sets its own ratio
-WINDUP_SEEDS = {hz: tuple(WINDUP if (hz, seed) == ("1", 1) else
-                          _run(f"windup_{hz}hz_seed{seed}", "windup", 0.5, f"stim_hz={hz}", "ketamine_uM=0", seed=seed)
-                          for seed in range(1, 6)) for hz in ("0.5", "1")}
+
+
+def _windup_seed(hz: str, seed: int) -> Result:
+    """Wind-up at ``hz`` for network draw ``seed`` (seed 1 at 1 Hz is WINDUP)."""
+    if (hz, seed) == ("1", 1):
+        return WINDUP
+    return _run(f"windup_{hz}hz_seed{seed}", "windup", 0.5, f"stim_hz={hz}", "ketamine_uM=0", seed=seed)
+
+
+#: wind-up over five network draws: the connectivity of each seed sets its own ratio
+WINDUP_SEEDS = {hz: tuple(_windup_seed(hz, seed) for seed in range(1, 6)) for hz in ("0.5", "1")}
+
 WINDUP_KETAMINE = _run("windup_1hz_ketamine", "windup", 0.5, "stim_hz=1", "ketamine_uM=0.5")
 KETAMINE_WINDUP = _run("ketamine_dose_response", "ketamine_dose_response", 0.5)
 _HFS = ("follow_min=60", "probe_every_min=20")
@@ -180,13 +188,10 @@ def _windup_cut(control, ketamine) -> float:
 
 
 def _depotentiation(control, treated) -> float:
-    """Potentiation of the plastic synapses left at the first probe after the remifentanil
-    infusion, as a fraction of the drug-free run's at that probe."""
-    knobs = treated.config.knobs
-    stop = knobs["conditioning_min"] + knobs["remifentanil_start_min"] + knobs["remifentanil_min"]
-    first = np.flatnonzero(np.asarray(treated.readouts["probe_times_min"]) >= stop)[0]
-    return float(np.asarray(treated.readouts["potentiation_mean"])[first]
-                 / np.asarray(control.readouts["potentiation_mean"])[first])
+    """Potentiation of the plastic synapses left after the remifentanil infusion, as a fraction of
+    the drug-free run's at the same probe."""
+    key = "potentiation_after_remifentanil"
+    return float(treated.readouts[key]) / float(control.readouts[key])
 
 
 def _mean_windup(*records) -> float:

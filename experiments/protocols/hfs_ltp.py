@@ -59,15 +59,21 @@ PATTERNS = {"hfs": (100.0, 400, 100), "2hz": (2.0, 240, None)}
 KETAMINE_OFFSET_MIN = {"before": -60.0, "after": 30.0}
 
 
+def remifentanil_window_min(knobs: dict) -> tuple[float, float]:
+    """Start and end (min) of the remifentanil infusion window, whether or not it is given."""
+    start = knobs["conditioning_min"] + knobs["remifentanil_start_min"]
+    return start, start + knobs["remifentanil_min"]
+
+
 def regimen(knobs: dict) -> pk.Regimen:
     doses: pk.Regimen = []
     if knobs["ketamine_mg_kg"] > 0:
         time_s = (knobs["conditioning_min"] + KETAMINE_OFFSET_MIN[knobs["ketamine_timing"]]) * MIN
         doses.append(pk.Dose("ketamine", knobs["ketamine_mg_kg"], "mg/kg", route="iv", time=max(0.0, time_s)))
     if knobs["remifentanil_ug_kg_h"] > 0:
-        start = (knobs["conditioning_min"] + knobs["remifentanil_start_min"]) * MIN
-        doses.append(pk.Infusion("remifentanil", knobs["remifentanil_ug_kg_h"], "ug/kg/h", start=start,
-                                 stop=start + knobs["remifentanil_min"] * MIN))
+        start, stop = remifentanil_window_min(knobs)
+        doses.append(pk.Infusion("remifentanil", knobs["remifentanil_ug_kg_h"], "ug/kg/h", start=start * MIN,
+                                 stop=stop * MIN))
     return doses
 
 
@@ -130,6 +136,11 @@ def run(context: RunContext) -> RunResult:
     readouts["conditioning_potentiation"] = Readout(
         float(np.mean(conditioning[-1].early_after)), "1",
         "mean early potentiation of the plastic synapses after the last conditioning run")
+    after_window = readouts["probe_times_min"].value >= remifentanil_window_min(knobs)[1]
+    readouts["potentiation_after_remifentanil"] = Readout(
+        float(readouts["potentiation_mean"].value[after_window][0]) if after_window.any() else float("nan"), "1",
+        "mean potentiation of the plastic synapses before the first probe after the remifentanil window "
+        "(with or without the infusion)")
     records = sorted(probes + conditioning, key=lambda r: r.time_s)
     return RunResult(spikes=probe.protocol_time_spikes(records), population_sizes=sizes, readouts=readouts,
                      timeseries=probe.state_courses(records))

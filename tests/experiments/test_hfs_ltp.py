@@ -72,10 +72,7 @@ def depotentiation_runs(build_root):
 def _at_infusion_end(runs, condition):
     """Potentiation of the plastic synapses before the first probe after the infusion, in
     ``condition`` and without drug (early potentiation decays meanwhile either way)."""
-    stop = (DEPOTENTIATION_KNOBS["conditioning_min"] + DEPOTENTIATION_KNOBS["remifentanil_start_min"]
-            + DEPOTENTIATION_KNOBS["remifentanil_min"])
-    first = np.flatnonzero(runs[condition]["probe_times_min"] >= stop)[0]
-    return runs[condition]["potentiation_mean"][first], runs["no drug"]["potentiation_mean"][first]
+    return runs[condition]["potentiation_after_remifentanil"], runs["no drug"]["potentiation_after_remifentanil"]
 
 
 def test_brief_high_dose_remifentanil_erases_established_ltp(depotentiation_runs):
@@ -95,8 +92,8 @@ def test_withdrawal_ltp_dose_does_not_erase_ltp(depotentiation_runs):
     treated, control = _at_infusion_end(depotentiation_runs, "withdrawal dose")
     assert treated == pytest.approx(control, rel=0.10)
     run = depotentiation_runs["withdrawal dose"]
-    start = DEPOTENTIATION_KNOBS["conditioning_min"] + DEPOTENTIATION_KNOBS["remifentanil_start_min"]
-    during = (run["probe_times_min"] > start) & (run["probe_times_min"] < start + DEPOTENTIATION_KNOBS["remifentanil_min"])
+    start, stop = hfs_ltp.remifentanil_window_min(DEPOTENTIATION_KNOBS)
+    during = (run["probe_times_min"] > start) & (run["probe_times_min"] < stop)
     assert during.sum() >= 2
     assert np.all(run["evoked_percent"][during] < 100.0)
 
