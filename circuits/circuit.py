@@ -165,6 +165,11 @@ class Circuit:
         for key, value in params.section("calcium").items():
             if f"calcium.{key}" not in nrn.STRUCTURAL:
                 values[("neurons", key)] = value
+        for key, value in params.section("plasticity").items():
+            values[("neurons", key)] = value
+        clearance = params.section("glutamate_clearance")
+        for key in ("spillover_saturation", "spillover_onset"):
+            values[("neurons", key)] = clearance[key]
         values.update(self._modulation_values(params, modulation))
         values[("neurons", "mu_noise")][self.indices("on_cells")] += (
             params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0)
@@ -204,12 +209,17 @@ class Circuit:
             spillover[cells], tonic[cells] = spinal_spillover, spinal_tonic
             if population in MOR_SPINAL_POPULATIONS:
                 girk[cells] = actions["girk_dorsal_horn"] * modulation.mor_spinal
-        rebound = np.zeros(n_cells)
-        rebound[self.indices(PLASTIC_PATHWAY.split("_to_")[1])] = modulation.rebound
+        plastic = self.indices(PLASTIC_PATHWAY.split("_to_")[1])
+        rebound, plastic_cell, ltp_early, ltp_late = (np.zeros(n_cells) for _ in range(4))
+        rebound[plastic] = modulation.rebound
+        plastic_cell[plastic] = 1.0
+        ltp_early[plastic], ltp_late[plastic] = modulation.ltp_early, modulation.ltp_late
         blocked = mod.blocked_at_rest(params, modulation.blocker, modulation.blocker_uM,
                                       self.parameter_array(params, "E_L"))
         values = {("neurons", "g_girk"): girk, ("neurons", "spillover"): spillover,
                   ("neurons", "g_nmda_tonic"): tonic, ("neurons", "rebound"): rebound,
+                  ("neurons", "plastic_cell"): plastic_cell, ("neurons", "ltp_early"): ltp_early,
+                  ("neurons", "ltp_late"): ltp_late,
                   ("neurons", "blocked_syn"): blocked, ("neurons", "blocked_ext"): blocked.copy()}
         for key, value in mod.blocker_values(params, modulation.blocker, modulation.blocker_uM).items():
             values[("neurons", key)] = value
@@ -224,14 +234,9 @@ class Circuit:
             n = len(self.groups[owner])
             for key in ("release", "intact"):
                 values[(owner, key)] = np.ones(n)
-            for key in ("plastic", "ltp_early", "ltp_late"):
-                values[(owner, key)] = np.zeros(n)
+            values[(owner, "plastic")] = np.zeros(n)
             for channel in syn.CHANNELS:
                 values[(owner, f"w_{channel}")] = np.zeros(n) * siemens
-            plasticity = params.section("plasticity")
-            values[(owner, "eta_ltp")] = plasticity["eta"]
-            for key in ("ltp_max", "theta_p", "theta_d"):
-                values[(owner, key)] = plasticity[key]
         release = mod.opioid_release(params, modulation)
         for name, (owner, start, stop, k_eff) in self.pathways.items():
             compensation = int(params[f"connections.{name}.k"]) / k_eff
@@ -245,8 +250,6 @@ class Circuit:
                 values[(owner, "intact")][start:stop] = 0.0
         owner, start, stop, _ = self.pathways[PLASTIC_PATHWAY]
         values[(owner, "plastic")][start:stop] = 1.0
-        values[(owner, "ltp_early")][start:stop] = modulation.ltp_early
-        values[(owner, "ltp_late")][start:stop] = modulation.ltp_late
         return values
 
     def volley_delays(self, params: ParameterSet | None = None):
@@ -261,10 +264,9 @@ class Circuit:
                                  + float(params[f"afferents.{population}.latency_dispersion"]) * self.volley_z[start:stop])
         return np.maximum(delay, aff.MIN_VOLLEY_DELAY_S) * second
 
-    def plastic_synapses(self) -> tuple[str, int, int]:
-        """(synapses object name, first, stop) of the plastic C-fibre synapses."""
-        owner, start, stop, _ = self.pathways[PLASTIC_PATHWAY]
-        return owner, start, stop
+    def plastic_cells(self) -> tuple[str, int, int]:
+        """(group name, first, stop) of the cells whose C-fibre input is plastic (NK1R+ lamina I)."""
+        return self.populations[PLASTIC_PATHWAY.split("_to_")[1]]
 
 
 #: Synaptic constants shared by all cells (``synapses`` section of the parameters).

@@ -79,7 +79,19 @@ def blocker_values(params: ParameterSet, blocker: str, concentration_uM: float) 
     values = {"blocker": concentration_uM * umolar, "blocker_v_ref": params["nmda_blockers.v_ref"]}
     for key in ("kon", "koff", "v_efold", "mg_competition"):
         values[f"blocker_{key}"] = params[f"{section}.{key}"]
+    values["blocker_allosteric"] = allosteric_inhibition(params, blocker, concentration_uM)
     return values
+
+
+def allosteric_inhibition(params: ParameterSet, blocker: str, concentration_uM: float) -> float:
+    """Fraction of the extrasynaptic and tonic NMDA pool that ``blocker`` keeps shut through its
+    membrane-accessible site: ``max c / (c + K)`` (``nmda_blockers.<blocker>.allosteric_*``; a
+    blocker without these parameters has no such site in the model: MK-801 and memantine)."""
+    section = params.section(f"nmda_blockers.{blocker}")
+    if concentration_uM <= 0 or "allosteric_max" not in section:
+        return 0.0
+    c = concentration_uM * umolar
+    return float(section["allosteric_max"] * c / (c + section["allosteric_K"]))
 
 
 def clearance_values(params: ParameterSet, capacity: float) -> tuple[float, object]:

@@ -33,7 +33,11 @@ MG_BLOCK = "1 / (1 + mg / mg_K0 * exp(-mg_slope * v))"
 #: - synaptic NMDA: dual exponential (Aguiar et al. 2010 time constants);
 #: - extrasynaptic NMDA (GluN2B-like, slow): glutamate that escapes the transporters (spillover,
 #:   a fraction ``spillover`` of each synaptic NMDA event) plus ambient glutamate (``g_nmda_tonic``);
-#:   both grow when transporter capacity falls (Nie & Weng 2009 J Neurophysiol 101:2041);
+#:   both grow when transporter capacity falls (Nie & Weng 2009 J Neurophysiol 101:2041). During
+#:   high-frequency barrages the transporters saturate: synaptic NMDA conductance above
+#:   ``spillover_onset`` drives the extrasynaptic receptors with gain ``spillover_saturation``
+#:   (Nie & Weng 2010 J Neurophysiol 103:2520: uptake confines glutamate at low but not at high
+#:   afferent frequencies);
 #: - the blocker binds only open channels, at a rate that grows with hyperpolarisation and falls
 #:   where Mg2+ occupies the pore, and it unbinds only from open channels: a blocked channel that
 #:   closes keeps the drug (trapping; Orser et al. 1997 Anesthesiology 86:903; MacDonald et al.
@@ -41,11 +45,16 @@ MG_BLOCK = "1 / (1 + mg / mg_K0 * exp(-mg_slope * v))"
 #:   the synaptic and extrasynaptic receptors; each pool's open fraction is its conductance over
 #:   the pool's full conductance. Tonically active extrasynaptic receptors therefore equilibrate
 #:   with the drug faster than phasically activated synaptic ones (use dependence).
+#: - ketamine's second, membrane-accessible site lowers the opening frequency of receptors that
+#:   glutamate keeps bound for long (ambient and spillover glutamate) and spares brief synaptic
+#:   activations: a fraction ``blocker_allosteric`` of the extrasynaptic and tonic pool stays shut
+#:   (Orser, Pennefather & MacDonald 1997 Anesthesiology 86:903; targets section 5).
 NMDA_GATING = f"""
 dg_nmda/dt = (x_nmda - g_nmda) / tau_nmda_decay : siemens
 dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
 dg_nmda_ext/dt = (x_nmda_ext - g_nmda_ext) / tau_nmda_ext_decay : siemens
-dx_nmda_ext/dt = -x_nmda_ext / tau_nmda_ext_rise : siemens
+dx_nmda_ext/dt = (spillover_saturation * (g_nmda - spillover_onset) * int(g_nmda > spillover_onset)
+                  - x_nmda_ext) / tau_nmda_ext_rise : siemens
 dblocked_syn/dt = open_syn * (k_block * blocker * (1 - blocked_syn) - blocker_koff * blocked_syn) : 1
 dblocked_ext/dt = open_ext * (k_block * blocker * (1 - blocked_ext) - blocker_koff * blocked_ext) : 1
 open_syn = clip(g_nmda / g_nmda_pool, 0, 1) : 1
@@ -53,10 +62,12 @@ open_ext = clip((g_nmda_ext + g_nmda_tonic) / g_nmda_pool, 0, 1) : 1
 k_block = (blocker_kon * exp(-(v - blocker_v_ref) / blocker_v_efold)
            * (1 - blocker_mg_competition * (1 - mg_block))) : 1/mmolar/second
 mg_block = {MG_BLOCK} : 1
-g_nmda_open = g_nmda * (1 - blocked_syn) + (g_nmda_ext + g_nmda_tonic) * (1 - blocked_ext) : siemens
+g_nmda_open = g_nmda * (1 - blocked_syn) + (g_nmda_ext + g_nmda_tonic) * (1 - blocked_ext) * (1 - blocker_allosteric) : siemens
 I_nmda = g_nmda_open * mg_block * (E_exc - v) : amp
 g_nmda_tonic : siemens
 spillover : 1
+spillover_saturation : 1 (shared)
+spillover_onset : siemens (shared)
 mg : mmolar (shared)
 mg_K0 : mmolar (shared, constant)
 mg_slope : 1/volt (shared, constant)
@@ -73,6 +84,7 @@ blocker_koff : 1/second (shared)
 blocker_v_ref : volt (shared, constant)
 blocker_v_efold : volt (shared)
 blocker_mg_competition : 1 (shared)
+blocker_allosteric : 1 (shared)
 """
 
 #: Postsynaptic calcium and the Ca2+-activated non-selective cation (CAN) current.
@@ -84,7 +96,7 @@ blocker_mg_competition : 1 (shared)
 #: needs NMDA receptors and a postsynaptic Ca2+ rise (Drdla et al. 2009 Science 325:207), and the
 #: PKC that MOR signalling recruits relieves their Mg2+ block (Chen & Huang 1992 Nature 356:521).
 CALCIUM = """
-dca/dt = (nmda_ca_gain * clip(I_nmda, 0 * amp, 1 * amp) + rebound_ca_rate * rebound * (1 - blocked_ext)
+dca/dt = (nmda_ca_gain * clip(I_nmda, 0 * amp, 1 * amp) + rebound_ca_rate * rebound * (1 - blocked_ext) * (1 - blocker_allosteric)
           - (ca - ca_rest) / tau_ca) : mmolar
 I_can = g_can * (ca / K_can)**n_can / (1 + (ca / K_can)**n_can) * (E_exc - v) : amp
 g_can : siemens (constant)
@@ -97,7 +109,30 @@ tau_ca : second (constant)
 K_can : mmolar (shared, constant)
 """
 
-NEURON_EQUATIONS = NMDA_GATING + CALCIUM + """
+#: Potentiation of the C-fibre input of NK1R+ lamina I neurons (``plastic_cell`` = 1), by the
+#: calcium control hypothesis (Shouval, Bear & Cooper 2002 PNAS 99:10831; Graupner & Brunel 2012
+#: PNAS 109:3991): while Ca2+ is above ``theta_p`` the early potentiation grows towards
+#: ``ltp_max`` at rate ``k_ltp``; between ``theta_d`` and ``theta_p`` it decays at ``k_ltd``. The
+#: rule runs continuously, so Ca2+ that outlasts a conditioning train (the slow extrasynaptic
+#: NMDA current) still counts. It is a state of the postsynaptic cell, which raises all its
+#: peptidergic C-fibre synapses alike (``circuits.synapses``): LTP needs a postsynaptic Ca2+
+#: rise (Ikeda et al. 2003 Science 299:1237; Ikeda et al. 2006 Science 312:1659), and every C
+#: fibre of the conditioned nerve fires in the protocols, so input specificity among them is not
+#: resolved. ``ltp_late`` is the consolidated part, which the slow layer
+#: (``circuits.adaptation``) sets between runs of the fast layer.
+PLASTICITY = """
+dltp_early/dt = plastic_cell * (k_ltp * int(ca > theta_p) * (ltp_max - ltp_early)
+                                - k_ltd * int(ca > theta_d) * int(ca <= theta_p) * ltp_early) : 1
+ltp_late : 1
+plastic_cell : 1 (constant)
+k_ltp : 1/second (shared)
+k_ltd : 1/second (shared)
+ltp_max : 1 (shared)
+theta_p : mmolar (shared)
+theta_d : mmolar (shared)
+"""
+
+NEURON_EQUATIONS = NMDA_GATING + CALCIUM + PLASTICITY + """
 dv/dt = (g_L * (E_L - v) + na_available * g_L * Delta_T * exp((v - V_T) / Delta_T)
          + I_syn - w - w_slow + I_bg + state_gain * rvm_state) / C_m : volt (unless refractory)
 dw/dt = (a * (v - E_L) - w) / tau_w : amp

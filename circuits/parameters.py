@@ -335,6 +335,8 @@ DEFAULTS: dict[str, Any] = {
         "spillover_base": P(0.0, "1", "[T] intact transporters confine glutamate to the cleft: spillover appears when uptake is blocked (Nie & Weng 2009 J Neurophysiol 101:2041)", "fraction of each synaptic NMDA drive reaching extrasynaptic receptors at full transporter capacity"),
         "spillover_gain": P(1.0, "1", "[T] transporter block (TBOA) raises the number and duration of activated NMDA receptors (Nie & Weng 2009)", "added spillover fraction per unit of transporter capacity lost"),
         "tonic_base": P(0.0, "nS", "[T] ambient glutamate is kept below NMDA activation by intact uptake (Nie & Weng 2010)", "tonic extrasynaptic NMDA conductance at full transporter capacity"),
+        "spillover_onset": P(40.0, "nS", "fitted: above the synaptic NMDA conductance of lamina I cells during C-fibre volleys (12 nS) and 2 Hz trains (12 nS), below that during 100 Hz trains (110 nS): transporters confine glutamate at low but not at high afferent frequencies (Nie & Weng 2010 J Neurophysiol 103:2520 [T])", "synaptic NMDA conductance above which glutamate escapes the saturated transporters"),
+        "spillover_saturation": P(10.0, "1", "fitted: HFS lifts lamina I Ca2+ above plasticity.theta_p, and 0.28 uM ketamine (5 mg/kg i.v. 1 h before) keeps it below (Benrath et al. 2005; tests/experiments/test_hfs_ltp.py)", "steady extrasynaptic NMDA conductance per unit of synaptic conductance above the onset"),
         "tonic_gain": P(1.0, "nS", "[T] ambient glutamate rises when uptake falls (Nie & Weng 2009)", "added tonic conductance per unit of transporter capacity lost"),
     },
     "nmda_blockers": {
@@ -344,6 +346,8 @@ DEFAULTS: dict[str, Any] = {
             "koff": P(15.0, "1/s", "fitted: IC50 0.5 uM without Mg2+ at -66 mV (0.3-0.8 uM, Kotermanski & Johnson 2009 J Neurosci 29:2774) = koff / kon", "unblocking rate of open channels"),
             "v_efold": P(30.0, "mV", "[T] electrical distance ~0.8 of the PCP site (MacDonald et al. 1991)", "hyperpolarisation that multiplies the blocking rate by e"),
             "mg_competition": P(0.87, "1", "fitted: IC50 1-5 uM in 1 mM Mg2+ at -66 mV (Kotermanski & Johnson 2009; tests/experiments/test_nmda_clamp.py)", "fraction of blocker entry prevented while Mg2+ occupies the pore"),
+            "allosteric_max": P(0.8, "1", "fitted with allosteric_K: with the open-channel block, Po' 0.60 and 0.27 of control at 0.1 and 1 uM against 0.53 and 0.24 measured cell-attached (Orser, Pennefather & MacDonald 1997 Anesthesiology 86:903); acting on tonically bound receptors only (targets section 5: nanomolar ketamine spares brief synaptic activations)", "largest fraction of extrasynaptic and tonic NMDA receptors kept shut by the membrane-accessible site"),
+            "allosteric_K": P(0.08, "uM", "fitted with allosteric_max (Orser et al. 1997)", "concentration for half the largest allosteric inhibition"),
         },
         "mk801": {
             "kon": P(2.5e4, "1/(mM*s)", "[T] MK-801 blocking rate ~2.5e7 /M/s (Huettner & Bean 1988 PNAS 85:1307)", "blocking rate constant of open channels at v_ref"),
@@ -363,12 +367,13 @@ DEFAULTS: dict[str, Any] = {
         "nmda_ca_gain": P(0.014, "uM/(pA*s)", "fitted: wind-up ratio 2-5 at 0.5 and 1 Hz (tests/experiments/test_windup.py); ~10% of NMDA current is carried by Ca2+ (Schneggenburger et al. 1993)", "Ca2+ rise per inward NMDA current"),
         "K_can": P(2.0, "uM", "fitted: wind-up needs Ca2+ summed over several stimuli (tests/experiments/test_windup.py); TRPM4 half-activation ~1-10 uM [T]", "Ca2+ for half-maximal CAN activation"),
         "n_can": P(4.0, "1", "fitted: wind-up builds after several stimuli and is NMDA-dependent (tests/experiments/test_windup.py); cooperative Ca2+ activation [T]", "Hill coefficient of CAN activation by Ca2+"),
-        "rebound_ca_rate": P(20.0, "uM/s", "fitted: Ca2+ crosses plasticity.theta_p in lamina I (tau_ca 0.5 s) at a withdrawal rebound of 0.1, reached after an abrupt stop of a 60-min remifentanil infusion (450 ug/kg/h) but not during a 30-min taper, which keeps it below 0.03 (Drdla et al. 2009 Science 325:207; tests/experiments/test_withdrawal_ltp.py)", "Ca2+ entry through unblocked NMDA receptors per unit of withdrawal rebound"),
+        "rebound_ca_rate": P(65.0, "uM/s", "fitted: Ca2+ crosses plasticity.theta_p in lamina I (tau_ca 0.5 s) at a withdrawal rebound of 0.1, reached after an abrupt stop of a 60-min remifentanil infusion (450 ug/kg/h) but not during a 30-min taper, which keeps it below 0.03 (Drdla et al. 2009 Science 325:207; tests/experiments/test_withdrawal_ltp.py)", "Ca2+ entry through unblocked NMDA receptors per unit of withdrawal rebound"),
     },
     "plasticity": {
         "theta_d": P(0.5, "uM", "fitted: no depression at baseline activity, calcium control hypothesis (Shouval et al. 2002)", "Ca2+ above which potentiation decays"),
-        "theta_p": P(1.0, "uM", "fitted: HFS and 2 Hz conditioning potentiate (Ikeda et al. 2006; tests/experiments/test_hfs_ltp.py)", "Ca2+ above which synapses potentiate"),
-        "eta": P(0.02, "1", "fitted: HFS LTP saturates within the conditioning (tests/experiments/test_hfs_ltp.py)", "fraction of the distance to the target moved per presynaptic spike"),
+        "theta_p": P(3.25, "uM", "fitted: between the peak lamina I Ca2+ of a 100 Hz train with 0.28 uM ketamine (2.8 uM; 2.2 uM without spillover) and without it (3.7 uM; scale 0.5, seed 1, median over cells): LTP induction needs extrasynaptic GluN2B-containing receptors (Pedersen & Gjerstad 2008 Acta Physiol 192:421 [T]) and S(+)-ketamine 1 h before HFS prevents it (Benrath et al. 2005; tests/experiments/test_hfs_ltp.py)", "Ca2+ above which the C-fibre input potentiates"),
+        "k_ltp": P(5.0, "1/s", "fitted at seed 1, scale 0.5: four 100 Hz trains potentiate the C-fibre input by 0.82 of baseline efficacy and the lamina I response to 167% in the first hour (Benrath et al. 2004, 2005: 149-173%; tests/experiments/test_hfs_ltp.py)", "rate of early potentiation while Ca2+ is above theta_p"),
+        "k_ltd": P(0.1, "1/s", "fitted: depression between theta_d and theta_p is slower than potentiation, so the Ca2+ tail of a train (about 1 s) keeps most of its LTP (calcium control hypothesis, Shouval et al. 2002)", "rate of depotentiation while Ca2+ is between theta_d and theta_p"),
         "ltp_max": P(1.1, "1", "fitted at seed 1, scale 0.5: HFS LTP 150% (Benrath et al. 2004: 149 +- 12%; tests/experiments/test_hfs_ltp.py) and abrupt-withdrawal LTP 178% (Drdla et al. 2009: 150-200% [T]; tests/experiments/test_withdrawal_ltp.py) of the C-fibre-evoked lamina I response, which grows less than the synaptic weight", "maximal early potentiation (fraction of baseline efficacy)"),
     },
     "opioid_actions": {

@@ -12,16 +12,9 @@ values through ``run_args``. The conductances are scaled by
   Drdla et al. 2009: the acute opioid depression is presynaptic);
 - ``intact``: 0 once the pathway is cut (``dlf_lesion`` for the descending pathways);
 - ``1 + ltp_early + ltp_late``: potentiation of the plastic C-fibre synapses onto NK1R+ lamina I
-  neurons (``plastic`` = 1; Ikeda et al. 2003 Science 299:1237: LTP only in NK1R+ lamina I cells).
-
-Plasticity rule (calcium control hypothesis: Shouval, Bear & Cooper 2002 PNAS 99:10831; Graupner
-& Brunel 2012 PNAS 109:3991), updated at each presynaptic spike, so no synapse carries
-clock-driven state: when the postsynaptic calcium (``circuits.neurons.CALCIUM``, fed by NMDA
-channels) is above ``theta_p`` the early potentiation grows towards ``ltp_max``; between
-``theta_d`` and ``theta_p`` it decays towards 0 (depression of potentiated synapses). Each
-spike moves it by ``eta`` of the remaining distance. ``ltp_late`` is the consolidated part; the
-slow layer (``circuits.adaptation``) converts early into late potentiation between runs of the
-fast layer.
+  neurons (``plastic`` = 1; Ikeda et al. 2003 Science 299:1237: LTP only in NK1R+ lamina I cells),
+  read from the postsynaptic cell, where the calcium-based rule runs
+  (``circuits.neurons.PLASTICITY``), so no synapse carries clock-driven state.
 
 Every synapse also sends a fraction ``spillover_post`` of its NMDA drive to the postsynaptic
 cell's extrasynaptic NMDA receptors (glutamate escaping the transporters; Nie & Weng 2009).
@@ -41,25 +34,16 @@ w_gly : siemens
 release : 1
 intact : 1
 plastic : 1 (constant)
-ltp_early : 1
-ltp_late : 1
-eta_ltp : 1 (shared)
-ltp_max : 1 (shared)
-theta_p : mmolar (shared)
-theta_d : mmolar (shared)
 """
 
 ON_PRE = """
-efficacy = release * intact * (1 + ltp_early + ltp_late)
+efficacy = release * intact * (1 + plastic * (ltp_early_post + ltp_late_post))
 g_ampa_post += w_ampa * efficacy
 x_nmda_post += w_nmda * efficacy * nmda_norm_post
 x_nmda_ext_post += w_nmda * efficacy * spillover_post * nmda_ext_norm_post
 x_nk1_post += w_nk1 * efficacy * nk1_norm_post
 g_gaba_post += w_gaba * efficacy
 g_gly_post += w_gly * efficacy
-potentiate = int(ca_post > theta_p)
-depress = int(ca_post > theta_d and ca_post <= theta_p)
-ltp_early += plastic * eta_ltp * (potentiate * (ltp_max - ltp_early) - depress * ltp_early)
 """
 
 CHANNELS = ("ampa", "nmda", "nk1", "gaba", "gly")

@@ -62,7 +62,7 @@ class CoupledRun:
                  blocker: str = "ketamine", start_s: float = 0.0):
         self.layer, self.params, self.regimen = layer, params, list(regimen)
         self.species, self.blocker = species, blocker
-        self.owner, self.first, self.stop = layer.circuit.plastic_synapses()
+        self.owner, self.first, self.stop = layer.circuit.plastic_cells()
         self.state = adaptation.initial_state(self.stop - self.first, params)
         self.time_s = float(start_s)
         self.nmda_activity = 1.0

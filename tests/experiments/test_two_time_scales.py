@@ -20,7 +20,7 @@ LTP_MAX = float(ParameterSet()["plasticity.ltp_max"])
 
 class StandInLayer:
     """Records the modulation of each probe; each run adds ``induced`` early potentiation to the
-    plastic synapses it was given, leaves NMDA receptors ``blocked`` (fraction) and lets its
+    plastic cells it was given, leaves NMDA receptors ``blocked`` (fraction) and lets its
     ``N_CELLS`` ON cells fire at ``on_hz`` through descending pathways ``intact`` (fraction)."""
 
     duration = 10.0  # s of fast time per probe
@@ -29,7 +29,7 @@ class StandInLayer:
         self.induced, self.blocked, self.closes, self.seen = induced, blocked, closes, []
         self.on_hz, self.intact = on_hz, intact
         self._early = np.zeros(N_PLASTIC)
-        self.circuit = SimpleNamespace(plastic_synapses=lambda: ("afferent_synapses", 2, 2 + N_PLASTIC),
+        self.circuit = SimpleNamespace(plastic_cells=lambda: ("neurons", 2, 2 + N_PLASTIC),
                                        indices=lambda population: np.arange(N_CELLS),
                                        pathways={name: ("central_synapses", 0, 4, 4) for name in DESCENDING_PATHWAYS})
 
