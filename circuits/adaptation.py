@@ -10,6 +10,14 @@ States
     fraction of MOR efficacy lost (true tolerance). Pass it to
     ``pharmacokinetics.mor_occupancy(..., desensitisation=D)``. Modest: most tolerance is
     apparent, from descending facilitation (Vanderah et al. 2001).
+``acute_desensitisation`` D_a (0..1)
+    fraction of MOR efficacy lost within hours of a high dose of a high-efficacy agonist (acute
+    tolerance): rapid MOR desensitisation and internalisation need high agonist efficacy and
+    occupancy (fentanyl, DAMGO; morphine hardly: Keith et al. 1996 J Biol Chem 271:19021 [T]) and
+    NMDA receptors (NMDA/PKC: Mao, Price & Mayer 1995 Pain 62:259 [T]). It shortens fentanyl
+    analgesia to hours and blunts a later morphine dose, and ketamine given before fentanyl
+    prevents both (Celerier et al. 2000; Laulin et al. 2002 Anesth Analg 94:1263). It recovers
+    within a day and, unlike ``afferent_potentiation``, changes nothing once the opioid is gone.
 ``cck_drive`` (1 = drug-free)
     RVM CCK drive onto ON cells, ~5-fold after 3 days of continuous morphine (Xie et al. 2005).
     It grows through the RVM expression signal ``cck_expression`` E_r (0..1), which follows the
@@ -44,7 +52,7 @@ States
     taper (Drdla et al. 2009). Spinally it drives withdrawal LTP in lamina I; in the RVM it
     excites the MOR-carrying ON cells, which fire above their drug-free rate in
     naloxone-precipitated withdrawal (Bederson, Fields & Barbaro 1990; Kaplan & Fields 1991).
-``early``, ``consolidated`` (arrays, one entry per plastic C-fibre -> lamina I synapse)
+``early``, ``consolidated`` (arrays, one entry per NK1R+ lamina I cell, whose C-fibre input is plastic)
     fractional potentiation above the drug-free weight (0 = baseline, 0.5 = 150%); the synaptic
     weight is ``w0 * (1 + early + consolidated)``. The fast layer induces potentiation; the
     coupling code adds the induced change to ``early``. Early LTP decays within hours unless it
@@ -66,6 +74,8 @@ Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATIO
 ::
 
     dD/dt = n u_s (D_max - D) / tau_D_on  -  D / tau_D_rec
+    dD_a/dt = h_a (Da_max - D_a) / tau_Da_on  -  D_a / tau_Da_rec
+    h_a   = max(0, n u_s - theta_Da) / (1 - theta_Da)
     dE_r/dt = (n u_r - E_r) / tau_E                                 E_r = cck_expression
     dE_s/dt = (n u_s - E_s) / tau_E                                 E_s = transporter_expression
     e(E)  = max(0, E - theta_E) / (1 - theta_E)
@@ -81,7 +91,8 @@ Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATIO
     rebound = max(0, A_s - u_s - theta_rebound)      rebound_rvm = max(0, A_r - u_r - theta_rvm)
 
 with, under ``adaptation.``: D_max, tau_D_on, tau_D_rec = ``desensitisation.{max, tau_onset,
-tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec = ``cck.{max_fold, tau_onset, tau_recovery}``; tau_E, theta_E =
+tau_recovery}``; Da_max, theta_Da, tau_Da_on, tau_Da_rec = ``acute_desensitisation.{max,
+occupancy_threshold, tau_onset, tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec = ``cck.{max_fold, tau_onset, tau_recovery}``; tau_E, theta_E =
 ``expression.{tau, threshold}``;
 L_max, tau_L_on, tau_L_rec = ``transporter.{max_loss, tau_onset, tau_recovery}``; G_max + 1,
 tau_G_on, tau_G_rec = ``afferent_facilitation.{max_gain, tau_onset, tau_recovery}``; H_max + 1,
@@ -107,7 +118,7 @@ occupancy threshold of H needs a high dose (four fentanyl boluses of 60-100 ug/k
 about 1 h; a morphine pump at 0.5 and the 450 ug/kg/h remifentanil infusion at 0.88 do not), so
 the spinal process belongs to high doses (Celerier et al. 2000: dose-dependent).
 
-Growth of D, c, L and H needs occupancy AND NMDA activity, so NMDA block given with the opioid
+Growth of D, D_a, c, L and H needs occupancy AND NMDA activity, so NMDA block given with the opioid
 prevents them; their recovery does not depend on NMDA, so block given after they are established
 does not reverse them. G needs descending drive, which needs ON cells excited above their
 drug-free rate, which needs the CCK drive: NMDA block given with the opioid prevents it too (Trujillo & Akil 1991; Dunbar & Yaksh 1996). Consolidation (``k_cons``)
@@ -116,7 +127,7 @@ does not depend on NMDA either (ketamine after HFS leaves LTP in place, Benrath 
 Numerics
 --------
 The drive is piecewise linear in time (constant, or linear interpolation of arrays on a time
-grid). A_s, A_r, e and p are integrated exactly for piecewise-linear occupancy; D, c, L and H exactly for
+grid). A_s, A_r, e and p are integrated exactly for piecewise-linear occupancy; D, D_a, c, L and H exactly for
 piecewise-constant drive, using the interval mean of the drive on sub-steps of at most
 :data:`MAX_SLOW_STEP_S` (exact when the drive is constant; the mean of h is exact for the linear
 occupancy, and e is taken of the sub-step mean of E_r and E_s, which moves over ``tau_E`` of hours). Each call costs ~0.1-1 ms; a 7-day
@@ -175,6 +186,20 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
         "tau_recovery": P(3.0, U_DAY,
                           "fitted: tolerant and control groups equal 1 week after stopping (Dunbar & Yaksh 1996 Anesthesiology 84:1177) (" + _FIT + ")",
                           "time constant of the recovery of MOR efficacy"),
+    },
+    "acute_desensitisation": {
+        "max": P(0.9, U_1,
+                 "fitted at scale 0.5, seed 1: fentanyl analgesia (paw pressure) lasts 2-5 h after 4 x 100 ug/kg s.c. although the terminal half-life (2.5 h) keeps MOR activation near 0.6 at 6 h (Celerier et al. 2000 Anesthesiology 92:465: 108% of baseline at 6 h here), and a morphine dose 4 h after it loses most of its effect (Laulin et al. 2002 Anesth Analg 94:1263: 85%; 99% here); D_a 0.8 at 4 h is a 5-fold loss of potency, as the 4-fold acute tolerance after 3 h of remifentanil in volunteers (Vinik & Kissin 1998 Anesth Analg 86:1307 [T]) (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml)",
+                 "largest fraction of MOR efficacy lost to acute desensitisation"),
+        "occupancy_threshold": P(0.7, U_1,
+                                 "[T] the largest MOR activation of morphine (efficacy 0.7 in this model): morphine hardly desensitises and internalises MOR within hours, fentanyl and other high-efficacy agonists do (Keith et al. 1996 J Biol Chem 271:19021; Williams et al. 2013 Pharmacol Rev 65:223)",
+                                 "NMDA-gated MOR activation above which acute desensitisation grows"),
+        "tau_onset": P(0.5, U_H,
+                       "fitted with max: acute tolerance within hours of a high opioid dose (Larcher et al. 1998 Neuroscience 84:583) (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml)",
+                       "time constant of the rise of acute desensitisation at full drive (h = 1)"),
+        "tau_recovery": P(24.0, U_H,
+                          "fitted with max: with 12 h the analgesia lasts past 6 h (135% at 6 h; fitting sweep experiments/fits/fentanyl_acute_tolerance.toml); acute tolerance after one high opioid dose lasts about a day in rats (Kissin et al. 1991 Anesthesiology 74:166 [T])",
+                          "time constant of the recovery from acute desensitisation"),
     },
     "expression": {
         "tau": P(12.0, U_H,
@@ -272,6 +297,7 @@ class SlowState:
     """The adaptive states at one time (see the module docstring for their meaning)."""
 
     desensitisation: float = 0.0
+    acute_desensitisation: float = 0.0
     cck_drive: float = 1.0
     transporter_capacity: float = 1.0
     ac_superactivation: float = 0.0
@@ -293,6 +319,7 @@ class SlowState:
         mean = (lambda x: float(np.mean(x)) if np.size(x) else 0.0)
         return {
             "desensitisation": float(self.desensitisation),
+            "acute_desensitisation": float(self.acute_desensitisation),
             "cck_drive": float(self.cck_drive),
             "transporter_capacity": float(self.transporter_capacity),
             "ac_superactivation": float(self.ac_superactivation),
@@ -341,6 +368,9 @@ def initial_state(n_plastic: int, params: Any = None) -> SlowState:
 
 _NAMES = {
     "D_max": "desensitisation.max", "D_on": "desensitisation.tau_onset", "D_rec": "desensitisation.tau_recovery",
+    "Da_max": "acute_desensitisation.max", "theta_Da": "acute_desensitisation.occupancy_threshold",
+    "Da_on": "acute_desensitisation.tau_onset",
+    "Da_rec": "acute_desensitisation.tau_recovery",
     "c_fold": "cck.max_fold", "c_on": "cck.tau_onset", "c_rec": "cck.tau_recovery", "tau_E": "expression.tau",
     "theta_E": "expression.threshold",
     "L_max": "transporter.max_loss", "L_on": "transporter.tau_onset", "L_rec": "transporter.tau_recovery",
@@ -354,7 +384,7 @@ _NAMES = {
     "tau_p": "potentiation.tau_consolidated", "u_dep": "potentiation.depotentiation_threshold",
     "k_dep": "potentiation.depotentiation_rate",
 }
-_POSITIVE = ("D_on", "D_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "H_on", "H_rec", "r_ref", "tau_A", "tau_e", "tau_p")
+_POSITIVE = ("D_on", "D_rec", "Da_on", "Da_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "H_on", "H_rec", "r_ref", "tau_A", "tau_e", "tau_p")
 
 
 def _param(params: Any, path: str) -> Param:
@@ -378,14 +408,15 @@ def _to_floats(items: tuple[tuple[str, Param], ...]) -> dict[str, float]:
     for key in ("k_cons", "k_dep"):
         if out[key] < 0:
             raise ValueError(f"adaptation.{_NAMES[key]} must be >= 0, got {out[key]}")
-    if not 0.0 <= out["D_max"] <= 1.0 or not 0.0 <= out["L_max"] <= 1.0:
-        raise ValueError("adaptation.desensitisation.max and adaptation.transporter.max_loss must be in 0..1")
+    if not all(0.0 <= out[key] <= 1.0 for key in ("D_max", "Da_max", "L_max")):
+        raise ValueError("adaptation.desensitisation.max, adaptation.acute_desensitisation.max and "
+                         "adaptation.transporter.max_loss must be in 0..1")
     if out["c_fold"] < 1.0 or out["G_gain"] < 1.0 or out["H_gain"] < 1.0:
         raise ValueError("adaptation.cck.max_fold, adaptation.afferent_facilitation.max_gain and "
                          "adaptation.afferent_potentiation.max_gain must be >= 1")
-    if not 0.0 <= out["theta_E"] < 1.0 or not 0.0 <= out["theta_H"] < 1.0:
-        raise ValueError("adaptation.expression.threshold and "
-                         "adaptation.afferent_potentiation.occupancy_threshold must be in [0, 1)")
+    if not all(0.0 <= out[key] < 1.0 for key in ("theta_E", "theta_H", "theta_Da")):
+        raise ValueError("adaptation.expression.threshold and the occupancy thresholds of "
+                         "adaptation.afferent_potentiation and adaptation.acute_desensitisation must be in [0, 1)")
     if not 0.0 <= out["theta"] < 1.0 or not 0.0 <= out["theta_r"] < 1.0:
         raise ValueError("adaptation.ac_superactivation rebound thresholds must be in [0, 1)")
     if not 0.0 <= out["u_dep"] < 1.0:
@@ -501,6 +532,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
         return replace(state, early=early.copy(), consolidated=consolidated.copy())
 
     D, c, L = float(state.desensitisation), float(state.cck_drive) - 1.0, 1.0 - float(state.transporter_capacity)
+    D_a = float(state.acute_desensitisation)
     A, A_r = float(state.ac_superactivation), float(state.ac_superactivation_rvm)
     E_r, E_s = float(state.cck_expression), float(state.transporter_expression)
     H = float(state.afferent_potentiation) - 1.0
@@ -534,6 +566,8 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             E_r, E_s = gr + (E_r - gr) * decay, gs + (E_s - gs) * decay
             above = _integral_above(nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb), p["theta_H"], h)
             H = _relax(H, above / (h * (1.0 - p["theta_H"])), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
+            above = _integral_above(nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb), p["theta_Da"], h)
+            D_a = _relax(D_a, above / (h * (1.0 - p["theta_Da"])), p["Da_max"], p["Da_on"], p["Da_rec"], h)
         A, A_r = _follow(A, a0, a1, dt, p["tau_A"]), _follow(A_r, r0, r1, dt, p["tau_A"])
         # Potentiation: exact; depotentiation multiplies both components by R.
         R = math.exp(-dep_gain * _integral_above(a0, a1, p["u_dep"], dt)) if dep_gain > 0.0 else 1.0
@@ -547,6 +581,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
 
     return SlowState(
         desensitisation=D,
+        acute_desensitisation=D_a,
         cck_drive=1.0 + c,
         transporter_capacity=1.0 - L,
         ac_superactivation=A,

@@ -111,7 +111,8 @@ class CoupledRun:
         """The fast layer's drug and slow state at the current time (with ``extra`` doses)."""
         now = [self.time_s]
         spinal, rvm = self.occupancy(now, extra=extra)[0], self.occupancy(now, "rvm", extra)[0]
-        kept = 1.0 - self.state.desensitisation  # as mor_occupancy(..., desensitisation)
+        # as mor_occupancy(..., desensitisation) with both the slow and the acute part
+        kept = (1.0 - self.state.desensitisation) * (1.0 - self.state.acute_desensitisation)
         blocker_uM = float(self.concentrations_uM(now, extra=extra).get(self.blocker, [0.0])[0])
         return Modulation(
             mor_spinal=float(np.clip(kept * spinal, 0.0, 1.0)), mor_rvm=float(np.clip(kept * rvm, 0.0, 1.0)),

@@ -341,8 +341,7 @@ TARGETS: tuple[Target, ...] = (
     # -- fentanyl --
     Target("fentanyl_analgesia", "4 x 100 ug/kg fentanyl: threshold 6 h after the first bolus (analgesia over)",
            "Celerier et al. 2000", "analgesia 2-5 h (<= 110% at 6 h)", (FENTANYL,), _at("threshold_percent", "test_hours", 6.0),
-           -math.inf, 110.0, "%", miss=f"{_ISSUE5}: 40 ED50s with a 2.5-h half-life keep MOR occupancy high for 8-12 h; the NMDA-dependent "
-           "afferent potentiation (acute tolerance) shortens the analgesia by only 1-2 h"),
+           -math.inf, 110.0, "%"),
     Target("fentanyl_oih", "4 x 100 ug/kg fentanyl: delayed hyperalgesia nadir (% of baseline)",
            "Celerier et al. 2000", "20-35% below baseline (65-80%)", (FENTANYL,), _r("nadir_percent"), 65.0, 80.0, "%"),
     Target("fentanyl_dose", "delayed hyperalgesia grows with dose: nadir 4 x 20 minus nadir 4 x 100",
@@ -353,7 +352,7 @@ TARGETS: tuple[Target, ...] = (
            "Celerier et al. 2000", "prevented (>= 90%)", (FENTANYL_KETAMINE,), _r("nadir_percent"), 90.0, math.inf, "%"),
     Target("fentanyl_morphine", "morphine 5 mg/kg 4 h after 4 x 100 ug/kg fentanyl: loss of its effect",
            "Laulin et al. 2002", "85% (60-100%)", (FENTANYL,), _r("morphine_effect_reduction_percent"), 60.0, 100.0,
-           "%", miss=f"{_ISSUE5}: fentanyl is still on board at 4 h in the model"),
+           "%"),
 )
 
 

@@ -145,6 +145,30 @@ def test_afferent_potentiation_needs_a_high_nmda_gated_occupancy():
         assert after.afferent_potentiation == pytest.approx(1.0, abs=1e-12)
 
 
+def test_acute_desensitisation_needs_a_high_efficacy_nmda_gated_activation():
+    """Acute tolerance (Celerier et al. 2000; Laulin et al. 2002; Vinik & Kissin 1998: 4-fold
+    within hours): four fentanyl boluses of 100 ug/kg desensitise more than 70% of MOR efficacy
+    by 4 h, 4 x 20 ug/kg less than half of that; a week of the morphine pump (morphine's MOR
+    activation stays below its efficacy, 0.7) leaves none; NMDA activity 0.5 (ketamine 10 mg/kg
+    before the fentanyl) prevents it; and it recovers (below half its 4-h value by day 2)."""
+    from circuits.pharmacokinetics import Pump
+
+    t = np.arange(0.0, 2 * DAY + 1, 300.0)
+    acute = {dose: advance(initial_state(0), 0.0, 4 * HOUR, SlowDrive(_rat_occupancy(_fentanyl(dose), t), times_s=t))
+             .acute_desensitisation for dose in (20.0, 100.0)}
+    assert acute[100.0] > 0.7
+    assert acute[20.0] < acute[100.0] / 2.0
+    occ = _rat_occupancy(_fentanyl(100.0), t)
+    blocked = advance(initial_state(0), 0.0, 4 * HOUR, SlowDrive(occ, nmda_activity=0.5, times_s=t))
+    assert blocked.acute_desensitisation == pytest.approx(0.0, abs=1e-12)
+    day2 = advance(initial_state(0), 0.0, 2 * DAY, SlowDrive(occ, times_s=t))
+    assert day2.acute_desensitisation < 0.5 * acute[100.0]
+    week = np.arange(0.0, 7 * DAY + 1, 600.0)
+    pump = advance(initial_state(0), 0.0, week[-1],
+                   SlowDrive(_rat_occupancy([Pump("morphine", 100.0, "mg/kg/day")], week), times_s=week))
+    assert pump.acute_desensitisation == pytest.approx(0.0, abs=1e-12)
+
+
 def test_afferent_potentiation_outlasts_the_opioid_by_days():
     """Fentanyl-induced hyperalgesia lasts up to 5 days (Celerier et al. 2000): after 4 x 100
     ug/kg the potentiation keeps more than half its 2-h value on day 2 and is below a third of it
