@@ -190,7 +190,7 @@ def _adex(
                       "time constant of the slow adaptation current"),
         "state_gain": P(state_gain, "1", "Heinricher et al. 1989: ON cells cycle in phase with each other",
                         "weight of the common slow RVM state drive"),
-        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli, halved by 0.5 uM ketamine, from spinal mechanisms with weak descending facilitation (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py; python -m experiments.calibration)" if g_can else "no CAN current in this cell class",
+        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli, halved by 0.5 uM ketamine, from spinal mechanisms with weak descending facilitation (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py; python -m experiments.calibration); WDR 4.5 nS with tau_ca 50 s: R16/R1 4.07 / 2.52 at 1 / 0.5 Hz at seed 1 (ketamine removes 54 / 70%), means 4.96 / 2.37 over seeds 1-5 (experiments/fits/windup_seeds.toml)" if g_can else "no CAN current in this cell class",
                    "maximal Ca2+-activated non-selective cation (CAN) conductance"),
         "tau_ca": P(tau_ca, "ms", "fitted: wind-up at 0.5 and 1 Hz (Dickenson & Sullivan 1987; tests/experiments/test_windup.py): a Ca2+-dependent signal lasting tens of seconds" if tau_ca > 1000 else "[T] clearance of NMDA-driven dendritic Ca2+ within ~0.5 s (Shouval et al. 2002 calcium control model)",
                     "decay time constant of intracellular Ca2+"),
@@ -264,7 +264,7 @@ DEFAULTS: dict[str, Any] = {
         ),
         "wdr": _adex(
             n=20, C=100, gL=5, EL=-65, VT=-50, dT=2, a=2, tau_w=150, b=15, Vr=-55, t_ref=2,
-            mu=0, sigma=15, g_can=5.2, tau_ca=40000.0,
+            mu=0, sigma=15, g_can=4.5, tau_ca=50000.0,
             source="Aguiar et al. 2010 WDR neuron (input resistance ~200 MOhm) [T]; AdEx form",
             n_source="scaled network; matches Medlock 2022 projection count order",
         ),

@@ -271,10 +271,7 @@ TARGETS: tuple[Target, ...] = (
     Target("windup_seeds_0.5hz", "wind-up R16/R1 at 0.5 Hz, mean of 5 network draws (seeds 1-5)",
            "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["0.5"], _mean_windup, 2.0, 5.0),
     Target("windup_seeds_1hz", "wind-up R16/R1 at 1 Hz, mean of 5 network draws (seeds 1-5)",
-           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["1"], _mean_windup, 2.0, 5.0,
-           miss=f"{_ISSUE4}: fitted at seed 1 (4.6); the draws give 4.6, 7.3, 7.2, 5.2, 2.8. Weaker WDR CAN "
-                "plateaus centre the mean but weaken the NMDA dependence (g_can 4.0 nS, tau_ca 60 s: 0.5 uM "
-                "ketamine removes 45% of the seed-1 wind-up, target >= 50%; experiments/fits/windup_seeds.toml)"),
+           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["1"], _mean_windup, 2.0, 5.0),
     Target("windup_ketamine", "0.5 uM ketamine: wind-up (R16/R1 - 1) as a fraction of control",
            "targets section 8", "<= 0.5", (WINDUP, WINDUP_KETAMINE), _windup_cut, -math.inf, 0.5),
     Target("windup_first_response", "0.5 uM ketamine: change of the first C-fibre response", "targets section 8",
