@@ -8,7 +8,8 @@ States
 ------
 ``desensitisation`` D (0..1)
     fraction of MOR efficacy lost (true tolerance). Pass it to
-    ``pharmacokinetics.mor_occupancy(..., desensitisation=D)``. Modest: most tolerance is
+    ``pharmacokinetics.mor_occupancy(..., desensitisation=...)``, together with ``D_a``, as
+    :attr:`SlowState.efficacy_lost`. Modest: most tolerance is
     apparent, from descending facilitation (Vanderah et al. 2001).
 ``acute_desensitisation`` D_a (0..1)
     fraction of MOR efficacy lost within hours of a high dose of a high-efficacy agonist (acute
@@ -310,8 +311,13 @@ class SlowState:
     consolidated: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
+    def efficacy_lost(self) -> float:
+        """Fraction of MOR efficacy lost to the slow and the acute desensitisation together."""
+        return 1.0 - (1.0 - self.desensitisation) * (1.0 - self.acute_desensitisation)
+
+    @property
     def potentiation(self) -> np.ndarray:
-        """Total fractional potentiation per plastic synapse (weight = w0 * (1 + potentiation))."""
+        """Total fractional potentiation per plastic cell (its C-fibre weights = w0 * (1 + potentiation))."""
         return self.early + self.consolidated
 
     def scalars(self) -> dict[str, float]:
@@ -355,7 +361,7 @@ class SlowDrive:
 
 
 def initial_state(n_plastic: int, params: Any = None) -> SlowState:
-    """The drug-free state with ``n_plastic`` plastic synapses (``params`` is accepted for
+    """The drug-free state with ``n_plastic`` plastic cells (``params`` is accepted for
     symmetry with :func:`advance`; the drug-free state is the same for every parameter set)."""
     if isinstance(n_plastic, bool) or int(n_plastic) != n_plastic or n_plastic < 0:
         raise ValueError(f"n_plastic must be a non-negative integer, got {n_plastic!r}")
@@ -495,6 +501,12 @@ def _integral_above(a0: float, a1: float, threshold: float, dt: float) -> float:
     return 0.5 * dt * hi * hi / (hi - lo)
 
 
+def _mean_excess(a0: float, a1: float, threshold: float, dt: float) -> float:
+    """Mean over [0, dt] of max(0, a - threshold) / (1 - threshold) for a linear from a0 to a1:
+    the drive of a state that grows only above an occupancy threshold (H, D_a)."""
+    return _integral_above(a0, a1, threshold, dt) / (dt * (1.0 - threshold))
+
+
 def _follow(x: float, u0: float, u1: float, dt: float, tau: float) -> float:
     """x after dt of dx/dt = (u - x)/tau for u linear from u0 to u1 (exact)."""
     slope = (u1 - u0) / dt
@@ -564,10 +576,9 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             c = _relax(c, _expression_excess(E_r, gr, decay, h, p), c_max, p["c_on"], p["c_rec"], h)
             L = _relax(L, _expression_excess(E_s, gs, decay, h, p), p["L_max"], p["L_on"], p["L_rec"], h)
             E_r, E_s = gr + (E_r - gr) * decay, gs + (E_s - gs) * decay
-            above = _integral_above(nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb), p["theta_H"], h)
-            H = _relax(H, above / (h * (1.0 - p["theta_H"])), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
-            above = _integral_above(nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb), p["theta_Da"], h)
-            D_a = _relax(D_a, above / (h * (1.0 - p["theta_Da"])), p["Da_max"], p["Da_on"], p["Da_rec"], h)
+            ga, gb = nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb)
+            H = _relax(H, _mean_excess(ga, gb, p["theta_H"], h), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
+            D_a = _relax(D_a, _mean_excess(ga, gb, p["theta_Da"], h), p["Da_max"], p["Da_on"], p["Da_rec"], h)
         A, A_r = _follow(A, a0, a1, dt, p["tau_A"]), _follow(A_r, r0, r1, dt, p["tau_A"])
         # Potentiation: exact; depotentiation multiplies both components by R.
         R = math.exp(-dep_gain * _integral_above(a0, a1, p["u_dep"], dt)) if dep_gain > 0.0 else 1.0

@@ -54,6 +54,8 @@ C_FIBRE_POPULATIONS = ("c_peptidergic", "c_nonpeptidergic")
 #: The plastic pathway: LTP at C-fibre synapses on NK1R+ lamina I neurons only (Ikeda et al.
 #: 2003 Science 299:1237).
 PLASTIC_PATHWAY = "c_peptidergic_to_lamina1_nk1r"
+#: The cells that carry the potentiation of that pathway (``circuits.neurons.PLASTICITY``).
+PLASTIC_POPULATION = PLASTIC_PATHWAY.split("_to_")[1]
 
 
 class OrderedClock(Clock):
@@ -209,7 +211,7 @@ class Circuit:
             spillover[cells], tonic[cells] = spinal_spillover, spinal_tonic
             if population in MOR_SPINAL_POPULATIONS:
                 girk[cells] = actions["girk_dorsal_horn"] * modulation.mor_spinal
-        plastic = self.indices(PLASTIC_PATHWAY.split("_to_")[1])
+        plastic = self.indices(PLASTIC_POPULATION)
         rebound, plastic_cell, ltp_early, ltp_late = (np.zeros(n_cells) for _ in range(4))
         rebound[plastic] = modulation.rebound
         plastic_cell[plastic] = 1.0
@@ -266,7 +268,7 @@ class Circuit:
 
     def plastic_cells(self) -> tuple[str, int, int]:
         """(group name, first, stop) of the cells whose C-fibre input is plastic (NK1R+ lamina I)."""
-        return self.populations[PLASTIC_PATHWAY.split("_to_")[1]]
+        return self.populations[PLASTIC_POPULATION]
 
 
 #: Synaptic constants shared by all cells (``synapses`` section of the parameters).

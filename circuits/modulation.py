@@ -56,7 +56,7 @@ class Modulation:
     rebound: float = 0.0
     #: withdrawal rebound of MOR signalling in RVM ON cells (0 = none)
     rebound_rvm: float = 0.0
-    #: early and consolidated potentiation of each plastic synapse (fraction of baseline efficacy)
+    #: early and consolidated potentiation of each plastic cell's C-fibre input (fraction of baseline efficacy)
     ltp_early: np.ndarray | float = 0.0
     ltp_late: np.ndarray | float = 0.0
 

@@ -10,7 +10,7 @@ and the slow state (``circuits.adaptation.SlowState``). Its clock moves in two w
 - :meth:`CoupledRun.probe` runs the fast layer once at the current time, in the state the slow
   layer and the drugs set (:class:`circuits.Modulation`: MOR activation after desensitisation,
   blocker concentration, RVM CCK drive, transporter capacity, withdrawal rebound, early and
-  consolidated potentiation of the plastic synapses), and reads back what the slow layer needs:
+  consolidated potentiation of the plastic cells), and reads back what the slow layer needs:
   the early potentiation of each plastic C-fibre synapse after the probe (so plastic weights
   carry from probe to probe), the NMDA activity of the dorsal horn, the unblocked fraction of
   synaptic NMDA receptors at the end of the probe (1 drug-free; an open-channel blocker lowers it
@@ -51,7 +51,7 @@ class ProbeRecord:
     spikes: dict
     nmda_activity: float
     descending_drive: float
-    #: early potentiation of each plastic synapse after the probe (extrapolated when sampled)
+    #: early potentiation of each plastic cell after the probe (extrapolated when sampled)
     early_after: np.ndarray
 
 
@@ -111,8 +111,7 @@ class CoupledRun:
         """The fast layer's drug and slow state at the current time (with ``extra`` doses)."""
         now = [self.time_s]
         spinal, rvm = self.occupancy(now, extra=extra)[0], self.occupancy(now, "rvm", extra)[0]
-        # as mor_occupancy(..., desensitisation) with both the slow and the acute part
-        kept = (1.0 - self.state.desensitisation) * (1.0 - self.state.acute_desensitisation)
+        kept = 1.0 - self.state.efficacy_lost  # as mor_occupancy(..., desensitisation=efficacy_lost)
         blocker_uM = float(self.concentrations_uM(now, extra=extra).get(self.blocker, [0.0])[0])
         return Modulation(
             mor_spinal=float(np.clip(kept * spinal, 0.0, 1.0)), mor_rvm=float(np.clip(kept * rvm, 0.0, 1.0)),

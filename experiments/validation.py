@@ -196,7 +196,7 @@ def _percent_of_sham(conditioned, sham) -> float:
 
 
 def _depotentiation(control, treated) -> float:
-    """Potentiation of the plastic synapses left after the remifentanil infusion, as a fraction of
+    """Potentiation of the plastic C-fibre input left after the remifentanil infusion, as a fraction of
     the drug-free run's at the same probe."""
     key = "potentiation_after_remifentanil"
     return float(treated.readouts[key]) / float(control.readouts[key])

@@ -60,7 +60,7 @@ def ltp_readouts(probes: list, sizes: dict, knobs: dict, *, baseline: int, last_
         "ltp_percent": Readout(float(np.mean(percent[last])), "%",
                                f"mean evoked response of the probes in the last {last_min:g} min, % of baseline"),
         "potentiation_mean": Readout(np.array([r.states["potentiation_mean"] for r in probes]), "1",
-                                     "mean potentiation of the plastic synapses before each probe"),
+                                     "mean potentiation of the plastic C-fibre input before each probe"),
     }
 
 

@@ -7,7 +7,7 @@ are conditioned at C-fibre strength (``conditioning_strength``): ``hfs``, 4 trai
 for 2 min. Conditioning is simulated in runs of the probe's length, one train per run (trains
 therefore repeat at the probe duration, 13 s at the default probe, instead of every 10 s; lamina I
 Ca2+ falls back within a second, so trains do not interact either way), and the potentiation
-of the plastic synapses carries from run to run (``experiments.two_time_scales``). S(+)-ketamine
+of the plastic C-fibre input carries from run to run (``experiments.two_time_scales``). S(+)-ketamine
 ``ketamine_mg_kg`` is given i.v. 60 min before conditioning or 30 min after it
 (``ketamine_timing``), with the rat pharmacokinetics and racemic ketamine's channel rates
 (S(+)-ketamine is 1.6-2x as potent at the NMDA receptor: Ebert et al. 1997 Eur J Pharmacol
@@ -135,11 +135,11 @@ def run(context: RunContext) -> RunResult:
                                       "unbound ketamine at the effect site during each probe")
     readouts["conditioning_potentiation"] = Readout(
         float(np.mean(conditioning[-1].early_after)), "1",
-        "mean early potentiation of the plastic synapses after the last conditioning run")
+        "mean early potentiation of the plastic C-fibre input after the last conditioning run")
     after_window = readouts["probe_times_min"].value >= remifentanil_window_min(knobs)[1]
     readouts["potentiation_after_remifentanil"] = Readout(
         float(readouts["potentiation_mean"].value[after_window][0]) if after_window.any() else float("nan"), "1",
-        "mean potentiation of the plastic synapses before the first probe after the remifentanil window "
+        "mean potentiation of the plastic C-fibre input before the first probe after the remifentanil window "
         "(with or without the infusion)")
     records = sorted(probes + conditioning, key=lambda r: r.time_s)
     return RunResult(spikes=probe.protocol_time_spikes(records), population_sizes=sizes, readouts=readouts,
