@@ -17,6 +17,14 @@ next layer. Brian2 rewrites only the generated files whose text changed, so buil
 network shape again in a kept slot recompiles nothing (about a second instead of a minute), and
 a new duration or shape recompiles only what changed. The Cython cache lives under
 ``<build_root>/cython``.
+
+A cold build compiles about 50 small files that all parse the same headers, and one large file
+of array bookkeeping (``objects.cpp``, run once per simulation). ``make`` reads
+:data:`BUILD_MAKEFILE` beside Brian2's makefile: the shared headers are precompiled once
+(:data:`SHARED_HEADERS`, GCC and Clang; a compiler that cannot use the precompiled header parses
+the text, with the same result) and ``objects.cpp`` and ``main.cpp`` compile unoptimised, in
+parallel with the header. The simulation code keeps Brian2's optimisation flags; a cold build
+takes about 7 s instead of 18 s at scale 1 on two cores (``make bench``).
 """
 
 from __future__ import annotations
@@ -39,6 +47,34 @@ brian2.BrianLogger.suppress_name("resolution_conflict", "brian2.codegen.generato
 
 #: (group or pathway name, variable name) -> value(s)
 RunArgs = dict[tuple[str, str], object]
+
+#: The headers every generated file of Brian2's C++ standalone device includes.
+SHARED_HEADERS = """#include "objects.h"
+#include "synapses_classes.h"
+#include "brianlib/common_math.h"
+#include "brianlib/stdint_compat.h"
+#include "brianlib/spikequeue.h"
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+"""
+#: Rules that ``make`` reads after Brian2's makefile (its variables OBJS, OPTIMISATIONS, CXXFLAGS):
+#: precompile :data:`SHARED_HEADERS` with the flags of the simulation code and include it
+#: everywhere; compile the run-once files without optimisation and without the header.
+BUILD_MAKEFILE = """# written by experiments.engine (see its docstring)
+RUN_ONCE = objects.o main.o
+PRECOMPILED = -include shared_headers.h
+CXXFLAGS += $(PRECOMPILED)
+$(RUN_ONCE): PRECOMPILED =
+$(RUN_ONCE): OPTIMISATIONS += -O0
+shared_headers.h.gch: shared_headers.h makefile objects.h synapses_classes.h network.h $(wildcard brianlib/*.h)
+	$(CXX) -x c++-header -Wno-write-strings $(OPTIMISATIONS) -I. shared_headers.h -o $@
+$(filter-out $(RUN_ONCE),$(OBJS)): shared_headers.h.gch
+"""
+BUILD_FILES = {"shared_headers.h": SHARED_HEADERS, "build.mk": BUILD_MAKEFILE}
 
 
 class FastLayer:
@@ -71,6 +107,7 @@ class FastLayer:
             self.circuit = build()
             if device == "standalone":
                 self.directory, self._lock = claim_build_slot(build_root, name or shape_name(self.circuit))
+                write_build_files(self.directory)
                 self.circuit.network.run(self.duration, namespace={})
                 brian2.device.build(directory=str(self.directory), compile=True, run=False)
             else:
@@ -160,6 +197,16 @@ def claim_build_slot(build_root: Path, name: str) -> tuple[Path, int]:
     raise RuntimeError(f"no free build slot under {build_root}")
 
 
+def write_build_files(directory: Path) -> None:
+    """Write :data:`BUILD_FILES` into a build folder, leaving unchanged files untouched (a newer
+    file would make ``make`` recompile what depends on it)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in BUILD_FILES.items():
+        path = directory / name
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+
+
 def shape_name(circuit: Circuit) -> str:
     """The build-slot name of a circuit's shape: its scale sets every group size in the code."""
     return scale_slot_name(circuit.scale)
@@ -175,7 +222,7 @@ def _select_device(device: str, build_root: Path, runtime_target: str) -> None:
     brian2.device.reinit()
     if device == "standalone":
         brian2.set_device("cpp_standalone", directory=None, build_on_run=False)
-        brian2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
+        brian2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2", "-f", "makefile", "-f", "build.mk"]
     else:
         brian2.set_device("runtime")
         brian2.prefs.codegen.target = runtime_target

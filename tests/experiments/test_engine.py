@@ -104,6 +104,27 @@ def test_building_a_shape_again_in_its_kept_slot_relinks_nothing(tmp_path):
     assert again_binary == first_binary
 
 
+@pytest.mark.slow
+def test_a_build_precompiles_the_shared_headers_and_skips_optimising_run_once_code(tmp_path):
+    """A cold build parses the headers every generated file shares once (a precompiled header),
+    and compiles the array bookkeeping run once per simulation (objects.cpp, main.cpp) without
+    optimisation, while the simulation code keeps Brian2's flags (engine.BUILD_MAKEFILE); make
+    then finds the folder up to date."""
+    params = ParameterSet()
+    layer = FastLayer(lambda: build_circuit(params, scale=0.1, seed=2), 0.05, seed=2, build_root=tmp_path)
+    layer.close()
+    assert (layer.directory / "shared_headers.h.gch").stat().st_size > 0
+    make = ["make", "-f", "makefile", "-f", "build.mk"]
+    assert "Nothing to be done" in subprocess.run(make, cwd=layer.directory, capture_output=True, text=True).stdout
+    commands = subprocess.run(make + ["-n", "-B"], cwd=layer.directory, capture_output=True, text=True).stdout
+    lines = {line.split(" -o ")[-1].split()[0]: line for line in commands.splitlines() if " -o " in line}
+    for run_once in ("objects.o", "main.o"):
+        assert "-include shared_headers.h" not in lines[run_once]
+        assert [flag for flag in lines[run_once].split() if flag.startswith("-O")][-1] == "-O0"
+    simulation = lines["code_objects/neurons_stateupdater_codeobject.o"]
+    assert "-include shared_headers.h" in simulation and "-O0" not in simulation
+
+
 def test_a_slot_held_by_another_process_is_not_taken(tmp_path):
     """The lock is an OS file lock, so it holds across processes (parallel sweep workers)."""
     holder = subprocess.Popen(
