@@ -58,7 +58,10 @@ States
     weight is ``w0 * (1 + early + consolidated)``. The fast layer induces potentiation; the
     coupling code adds the induced change to ``early``. Early LTP decays within hours unless it
     is consolidated; consolidated LTP lasts days (Sandkuehler 2007). A brief occupancy above a
-    threshold erases both (Drdla-Schutting et al. 2012).
+    threshold erases both (Drdla-Schutting et al. 2012) through the depotentiating signal
+    ``depotentiation`` z (0..1), which follows that occupancy over ``depotentiation_tau`` and so
+    keeps erasing for a while after the dose: the withdrawal rebound at the abrupt end of a high
+    dose does not re-induce the LTP it erased.
 
 Drive
 -----
@@ -86,9 +89,9 @@ Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATIO
     dH/dt = h (H_max - H) / tau_H_on      -  H / tau_H_rec        H = afferent_potentiation - 1
     h     = max(0, n u_s - theta_H) / (1 - theta_H)
     dA_s/dt = (u_s - A_s) / tau_A                 dA_r/dt = (u_r - A_r) / tau_A
-    de/dt = -e / tau_early - k_cons e                      - r_dep(u_s) e
-    dp/dt =  k_cons e      - p / tau_consolidated          - r_dep(u_s) p
-    r_dep(u) = k_dep max(0, u - u_dep) / (1 - u_dep)
+    de/dt = -e / tau_early - k_cons e                      - k_dep z e
+    dp/dt =  k_cons e      - p / tau_consolidated          - k_dep z p
+    dz/dt = (max(0, u_s - u_dep) / (1 - u_dep) - z) / tau_z                    z = depotentiation
     rebound = max(0, A_s - u_s - theta_rebound)      rebound_rvm = max(0, A_r - u_r - theta_rvm)
 
 with, under ``adaptation.``: D_max, tau_D_on, tau_D_rec = ``desensitisation.{max, tau_onset,
@@ -100,8 +103,8 @@ tau_G_on, tau_G_rec = ``afferent_facilitation.{max_gain, tau_onset, tau_recovery
 theta_H, tau_H_on, tau_H_rec = ``afferent_potentiation.{max_gain, occupancy_threshold, tau_onset,
 tau_recovery}``; tau_A,
 theta_rebound, theta_rvm = ``ac_superactivation.{tau, rebound_threshold, rvm_rebound_threshold}``; tau_early, k_cons,
-tau_consolidated, u_dep, k_dep = ``potentiation.{tau_early, consolidation_rate,
-tau_consolidated, depotentiation_threshold, depotentiation_rate}``. The rise time constants
+tau_consolidated, u_dep, k_dep, tau_z = ``potentiation.{tau_early, consolidation_rate,
+tau_consolidated, depotentiation_threshold, depotentiation_rate, depotentiation_tau}``. The rise time constants
 apply at full drive (n u = 1, f = 1); at drive g the state approaches
 ``X_max g tau_rec / (g tau_rec + tau_on)`` with rate ``g / tau_on + 1 / tau_rec``.
 
@@ -284,9 +287,12 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
         "depotentiation_threshold": P(0.92, U_1,
                                       "[T] between the remifentanil withdrawal-LTP dose (450 ug/kg/h i.v., occupancy 0.88 with the rat PK of this model; Drdla et al. 2009) and the several-fold higher depotentiating dose (Drdla-Schutting et al. 2012 Science 335:235); continuous low-dose opioid depresses only reversibly",
                                       "spinal MOR occupancy above which potentiation is erased"),
-        "depotentiation_rate": P(3.0, U_PER_H,
-                                 "fitted: a 1-h high-dose remifentanil infusion reverses established C-fibre LTP (Drdla-Schutting et al. 2012 Science 335:235) (" + _FIT + ")",
-                                 "rate of erasure of potentiation at full occupancy (scaled linearly from the threshold)"),
+        "depotentiation_rate": P(14.0, U_PER_H,
+                                 "fitted with depotentiation_tau: a 1-h high-dose remifentanil infusion reverses established C-fibre LTP (Drdla-Schutting et al. 2012 Science 335:235): 1 h at 1800 ug/kg/h after HFS leaves 0.11 of the drug-free potentiation at scale 0.5, seed 1 (" + _FIT + "; tests/experiments/test_hfs_ltp.py)",
+                                 "rate of erasure of potentiation at full depotentiating signal (z = 1)"),
+        "depotentiation_tau": P(2.0, U_H,
+                                "fitted: the reversal of LTP outlasts the high-dose infusion (Drdla-Schutting et al. 2012 Science 335:235), so the withdrawal rebound at its abrupt end does not re-induce LTP (tests/experiments/test_hfs_ltp.py); the erasure needs protein phosphatases (Drdla-Schutting et al. 2012), whose activation outlasts the opioid [T]",
+                                "time constant over which the depotentiating signal z follows the occupancy above the threshold"),
     },
 }
 
@@ -307,6 +313,7 @@ class SlowState:
     cck_expression: float = 0.0
     transporter_expression: float = 0.0
     afferent_potentiation: float = 1.0
+    depotentiation: float = 0.0
     early: np.ndarray = field(default_factory=lambda: np.zeros(0))
     consolidated: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -334,6 +341,7 @@ class SlowState:
             "cck_expression": float(self.cck_expression),
             "transporter_expression": float(self.transporter_expression),
             "afferent_potentiation": float(self.afferent_potentiation),
+            "depotentiation": float(self.depotentiation),
             "early_mean": mean(self.early),
             "consolidated_mean": mean(self.consolidated),
             "potentiation_mean": mean(self.potentiation),
@@ -388,9 +396,9 @@ _NAMES = {
     "theta_r": "ac_superactivation.rvm_rebound_threshold",
     "tau_e": "potentiation.tau_early", "k_cons": "potentiation.consolidation_rate",
     "tau_p": "potentiation.tau_consolidated", "u_dep": "potentiation.depotentiation_threshold",
-    "k_dep": "potentiation.depotentiation_rate",
+    "k_dep": "potentiation.depotentiation_rate", "tau_z": "potentiation.depotentiation_tau",
 }
-_POSITIVE = ("D_on", "D_rec", "Da_on", "Da_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "H_on", "H_rec", "r_ref", "tau_A", "tau_e", "tau_p")
+_POSITIVE = ("D_on", "D_rec", "Da_on", "Da_rec", "c_on", "c_rec", "tau_E", "L_on", "L_rec", "G_on", "G_rec", "H_on", "H_rec", "r_ref", "tau_A", "tau_e", "tau_p", "tau_z")
 
 
 def _param(params: Any, path: str) -> Param:
@@ -553,7 +561,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
     lam_e = 1.0 / p["tau_e"] + p["k_cons"]
     lam_p = 1.0 / p["tau_p"]
     k_cons = p["k_cons"]
-    dep_gain = p["k_dep"] / (1.0 - p["u_dep"])
+    Z = float(state.depotentiation)
     # Transfer of (early, consolidated): e -> ge e; p -> gp p + gpe e (all synapses alike).
     ge, gp, gpe = 1.0, 1.0, 0.0
 
@@ -567,6 +575,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
         # (E is a lagged drive, so c is always sub-stepped: c sees E's interval mean.)
         n_sub = max(1, int(math.ceil(dt / MAX_SLOW_STEP_S - 1e-9)))
         h = dt / n_sub
+        z_integral = 0.0
         for j in range(n_sub):
             fa, fb = j / n_sub, (j + 1) / n_sub
             gs = nmda * (a0 + (a1 - a0) * 0.5 * (fa + fb))
@@ -579,9 +588,15 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             ga, gb = nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb)
             H = _relax(H, _mean_excess(ga, gb, p["theta_H"], h), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
             D_a = _relax(D_a, _mean_excess(ga, gb, p["theta_Da"], h), p["Da_max"], p["Da_on"], p["Da_rec"], h)
+            # z relaxes towards the sub-step mean of its drive; its integral sets the erasure
+            gz = _mean_excess(a0 + (a1 - a0) * fa, a0 + (a1 - a0) * fb, p["u_dep"], h)
+            z_decay = math.exp(-h / p["tau_z"])
+            z_integral += gz * h + (Z - gz) * p["tau_z"] * (1.0 - z_decay)
+            Z = gz + (Z - gz) * z_decay
         A, A_r = _follow(A, a0, a1, dt, p["tau_A"]), _follow(A_r, r0, r1, dt, p["tau_A"])
-        # Potentiation: exact; depotentiation multiplies both components by R.
-        R = math.exp(-dep_gain * _integral_above(a0, a1, p["u_dep"], dt)) if dep_gain > 0.0 else 1.0
+        # Potentiation: exact; the erasure k_dep z acts on both components alike, so it
+        # multiplies them by R = exp(-k_dep * integral of z).
+        R = math.exp(-p["k_dep"] * z_integral)
         E, Pp = math.exp(-lam_e * dt), math.exp(-lam_p * dt)
         if abs(lam_e - lam_p) > 1e-12 * max(lam_e, lam_p):
             cross = k_cons * (Pp - E) / (lam_e - lam_p)
@@ -601,6 +616,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
         cck_expression=E_r,
         transporter_expression=E_s,
         afferent_potentiation=1.0 + H,
+        depotentiation=Z,
         early=ge * early,
         consolidated=gp * consolidated + gpe * early,
     )

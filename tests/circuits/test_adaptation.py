@@ -399,6 +399,22 @@ def test_brief_high_opioid_erases_established_potentiation():
     np.testing.assert_allclose(low_day.potentiation, control_day.potentiation, rtol=1e-12)
 
 
+def test_the_erasure_outlasts_the_high_dose():
+    """The reversal of LTP persists after a brief high dose ends (Drdla-Schutting et al. 2012), so
+    potentiation induced just after it (by the withdrawal rebound of its abrupt end) is erased
+    too: potentiation of 0.9 added 15 min after 1 h at occupancy 0.97 keeps less than a third of
+    what it keeps without the prior dose 1.5 h later; after 1 h at 0.85 (below the threshold) the
+    two are the same."""
+    kept = {}
+    for occupancy in (0.97, 0.85, 0.0):
+        dosed = advance(initial_state(1), 0.0, HOUR, SlowDrive(occupancy))
+        after = advance(dosed, HOUR, HOUR + 15 * MIN, SlowDrive(0.0))
+        after.early = after.early + 0.9
+        kept[occupancy] = advance(after, HOUR + 15 * MIN, 2.75 * HOUR, SlowDrive(0.0)).potentiation[0]
+    assert kept[0.97] < kept[0.0] / 3.0
+    assert kept[0.85] == pytest.approx(kept[0.0], rel=1e-12)
+
+
 def test_each_plastic_synapse_keeps_its_own_potentiation():
     """Potentiation is per synapse: the arrays keep their shape, each synapse evolves from its own
     value (a synapse with twice the potentiation keeps twice), and the input is not modified."""
@@ -460,11 +476,12 @@ def test_agrees_with_a_generic_ode_solver():
 
     def rhs(t, y):
         u = np.interp(t, t_grid, occ_grid)
-        D, c, L, A, e, q, E, H, Es = y
+        D, c, L, A, e, q, E, H, Es, z = y
         c_max = p["cck.max_fold"] - 1
         theta_E, theta_H = p["expression.threshold"], p["afferent_potentiation.occupancy_threshold"]
         h = max(0.0, nmda * u - theta_H) / (1 - theta_H)
-        r = p["potentiation.depotentiation_rate"] * max(0.0, u - p["potentiation.depotentiation_threshold"]) / (1 - p["potentiation.depotentiation_threshold"])
+        u_dep = p["potentiation.depotentiation_threshold"]
+        r = p["potentiation.depotentiation_rate"] * z
         k = p["potentiation.consolidation_rate"]
         return [
             nmda * u * (p["desensitisation.max"] - D) / p["desensitisation.tau_onset"] - D / p["desensitisation.tau_recovery"],
@@ -478,15 +495,16 @@ def test_agrees_with_a_generic_ode_solver():
             h * (p["afferent_potentiation.max_gain"] - 1 - H) / p["afferent_potentiation.tau_onset"]
             - H / p["afferent_potentiation.tau_recovery"],
             (nmda * u - Es) / p["expression.tau"],
+            (max(0.0, u - u_dep) / (1 - u_dep) - z) / p["potentiation.depotentiation_tau"],
         ]
 
-    ref = solve_ivp(rhs, (0.0, t_grid[-1]), [0, 0, 0, 0, 0.6, 0.1, 0, 0, 0], method="LSODA", rtol=1e-9, atol=1e-12,
-                    max_step=120.0, t_eval=[t_grid[-1]]).y[[0, 1, 2, 3, 4, 5, 7], -1]
+    ref = solve_ivp(rhs, (0.0, t_grid[-1]), [0, 0, 0, 0, 0.6, 0.1, 0, 0, 0, 0], method="LSODA", rtol=1e-9, atol=1e-12,
+                    max_step=120.0, t_eval=[t_grid[-1]]).y[[0, 1, 2, 3, 4, 5, 7, 9], -1]
     start = initial_state(1)
     start.early, start.consolidated = np.array([0.6]), np.array([0.1])
     got = advance(start, 0.0, t_grid[-1], SlowDrive(occ_grid, nmda_activity=nmda, times_s=t_grid))
     mine = [got.desensitisation, got.cck_drive - 1, 1 - got.transporter_capacity, got.ac_superactivation,
-            got.early[0], got.consolidated[0], got.afferent_potentiation - 1]
+            got.early[0], got.consolidated[0], got.afferent_potentiation - 1, got.depotentiation]
     np.testing.assert_allclose(mine, ref, rtol=0.01, atol=1e-6)
 
 

@@ -113,9 +113,21 @@ def test_withdrawal_ltp_dose_does_not_erase_ltp(depotentiation_runs):
     assert np.all(run["evoked_percent"][during] < 100.0)
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the abrupt end of the high-dose infusion is itself a withdrawal "
-                   "that re-induces LTP (withdrawal rebound and afferent potentiation grow with the dose), so the "
-                   "erasure does not last; how Drdla-Schutting et al. 2012 ended the infusion is [T]")
+def test_erasure_of_the_potentiation_outlasts_the_high_dose(depotentiation_runs):
+    """Drdla-Schutting et al. 2012: the reversal of LTP persists after the high-dose infusion ends
+    (it was not tapered). The high dose desensitises MOR while it acts, so the cyclase
+    superactivation stays small and its abrupt end releases no withdrawal rebound that would
+    re-induce LTP: at the last probe (1.5 h after the infusion) the potentiation is still below
+    half of the drug-free run's and no larger than at the end of the infusion (+0.05)."""
+    high, control = depotentiation_runs["high dose"], depotentiation_runs["no drug"]
+    assert high["potentiation_mean"][-1] < 0.5 * control["potentiation_mean"][-1]
+    assert high["potentiation_mean"][-1] <= high["potentiation_after_remifentanil"] + 0.05
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the high dose also drives the NMDA-dependent presynaptic "
+                   "potentiation of C-fibre release (adaptation.afferent_potentiation, fitted to the delayed "
+                   "hyperalgesia after fentanyl: Celerier et al. 2000), which raises the evoked responses after it "
+                   "(about 3-fold at scale 0.5) although the synaptic potentiation stays erased")
 def test_erasure_lasts_after_the_high_dose_ends(depotentiation_runs):
     """Drdla-Schutting et al. 2012: the LTP stays reversed after the high-dose infusion: the
     evoked responses of the last hour are within 115% of baseline."""
