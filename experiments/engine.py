@@ -21,8 +21,8 @@ a new duration or shape recompiles only what changed. The Cython cache lives und
 A cold build compiles about 50 small files that all parse the same headers, and one large file
 of array bookkeeping (``objects.cpp``, run once per simulation). ``make`` reads
 :data:`BUILD_MAKEFILE` beside Brian2's makefile: the shared headers are precompiled once
-(:data:`SHARED_HEADERS`, GCC and Clang; a compiler that cannot use the precompiled header parses
-the text, with the same result) and ``objects.cpp`` and ``main.cpp`` compile unoptimised, in
+(:data:`SHARED_HEADERS`; GCC and Clang both read ``shared_headers.h.gch``, and GCC parses the text
+instead where the precompiled header does not fit its flags) and ``objects.cpp`` and ``main.cpp`` compile unoptimised, in
 parallel with the header. The simulation code keeps Brian2's optimisation flags; a cold build
 takes about 7 s instead of 18 s at scale 1 on two cores (``make bench``).
 """
