@@ -44,6 +44,7 @@ import math
 import multiprocessing
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -103,6 +104,8 @@ FULL = Settings(quick=False, scale=1.0, duration_s=2.0, runs=10, force_mN=100.0,
 QUICK = Settings(quick=True, scale=0.1, duration_s=0.5, runs=3, force_mN=100.0, coba_neurons=4000,
                  coba_duration_s=0.2, sweep_scale=0.1, sweep_rows=2, sweep_n_stim=2, sweep_stim_hz=10.0,
                  chronic_scale=0.1, chronic_days=0.25)
+#: the time step of both networks (FastLayer's default and COBA's), s
+DT_S = 1e-4
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,7 +151,8 @@ def synaptic_events(network: Any) -> dict[str, int]:
     return events
 
 
-def _fast_layer(settings: dict, build_root: str, device: str) -> tuple[Any, Any]:
+def _fast_layer(settings: dict, build_root: str, device: str, *, name: str = "bench",
+                profile: bool = False) -> tuple[Any, Any]:
     import numpy as np
 
     from circuits import ParameterSet, build_circuit
@@ -159,7 +163,18 @@ def _fast_layer(settings: dict, build_root: str, device: str) -> tuple[Any, Any]
     return FastLayer(lambda: build_circuit(base, scale=settings["scale"], seed=settings["seed"],
                                            force_schedule=schedule),
                      settings["duration_s"], device=device, seed=settings["seed"], build_root=build_root,
-                     name="bench"), base
+                     name=name, profile=profile, dt_ms=DT_S * 1000), base
+
+
+def _profile_summary(info: list, events: int) -> dict[str, Any]:
+    """Where a profiled standalone run spent its time: all code objects, the synaptic event
+    delivery (each pathway's spike queue and on_pre code) and the five largest objects."""
+    times = {name: float(t) for name, t in info}
+    # Brian2 numbers a code object's name (``_1``) when an earlier one of that name is alive
+    synaptic = sum(t for name, t in times.items() if re.search(r"_pre_(codeobject|push_spikes)(_\d+)?$", name))
+    largest = dict(sorted(times.items(), key=lambda item: -item[1])[:5])
+    return {"profiled_s": sum(times.values()), "synaptic_s": synaptic, "synaptic_events": int(events),
+            "largest_s": largest}
 
 
 def _network_size(layer: Any) -> dict[str, int]:
@@ -193,7 +208,16 @@ def measure_project(settings: dict, build_root: str) -> dict[str, Any]:
         size = _network_size(layer)  # standalone: readable once the network has run
     finally:
         layer.close()
-    return {"build_s": build_s, "runs": runs, "cores": max(threads, 1), **size}
+    # one more build, with Brian2's profiling (timing calls in the generated code): where the
+    # simulation time goes; not part of the timed path above
+    profiled, _ = _fast_layer(settings, build_root, "standalone", name="bench-profile", profile=True)
+    try:
+        profiled.run(profiled.circuit.parameter_values())
+        network = profiled.circuit.network
+        profile = _profile_summary(network.profiling_info, sum(synaptic_events(network).values()))
+    finally:
+        profiled.close()
+    return {"build_s": build_s, "runs": runs, "cores": max(threads, 1), "profile": profile, **size}
 
 
 def measure_naive(settings: dict, build_root: str) -> dict[str, Any]:
@@ -223,51 +247,63 @@ def measure_naive(settings: dict, build_root: str) -> dict[str, Any]:
 
 def measure_coba(settings: dict, build_root: str) -> dict[str, Any]:
     """Brian2's standalone COBA benchmark (Brette et al. 2007 benchmark 1, after Vogels & Abbott
-    2005): LIF neurons, 80% excitatory, 2% random connectivity, conductance-based synapses."""
+    2005): LIF neurons, 80% excitatory, 2% random connectivity, conductance-based synapses; then
+    the same network again with Brian2's profiling, for where its time goes."""
     import brian2 as b
     import numpy as np
 
     _quiet_brian(b)
-    directory = str(Path(build_root) / "coba")
-    b.device.reinit()
-    b.set_device("cpp_standalone", directory=directory, build_on_run=False)
-    b.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
     try:
-        b.defaultclock.dt = 0.1 * b.ms
-        b.seed(settings["seed"])
-        n = settings["coba_neurons"]
-        namespace = {"taum": 20 * b.ms, "taue": 5 * b.ms, "taui": 10 * b.ms, "Vt": -50 * b.mV, "Vr": -60 * b.mV,
-                     "El": -60 * b.mV, "Erev_exc": 0 * b.mV, "Erev_inh": -80 * b.mV, "I": 20 * b.mV}
-        equations = """
-        dv/dt = (ge*(Erev_exc - v) + gi*(Erev_inh - v) - (v - El) + I) / taum : volt (unless refractory)
-        dge/dt = -ge/taue : 1
-        dgi/dt = -gi/taui : 1
-        """
-        cells = b.NeuronGroup(n, equations, threshold="v > Vt", reset="v = Vr", refractory=5 * b.ms,
-                              method="euler", namespace=namespace, name="coba")
-        cells.v = "Vr + rand()*(Vt - Vr)"
-        excitatory = b.Synapses(cells, cells, on_pre="ge += 0.6", name="coba_exc")
-        inhibitory = b.Synapses(cells, cells, on_pre="gi += 6.7", name="coba_inh")
-        excitatory.connect(condition=f"i < {int(0.8 * n)}", p=0.02)
-        inhibitory.connect(condition=f"i >= {int(0.8 * n)}", p=0.02)
-        spikes = b.SpikeMonitor(cells, record=False, name="coba_spikes")
-        network = b.Network(cells, excitatory, inhibitory, spikes)
-        network.run(settings["coba_duration_s"] * b.second, namespace={})
+        network, cells, spikes = _coba_network(b, settings, str(Path(build_root) / "coba"), profile=False)
         start = time.perf_counter()
-        b.device.build(directory=directory, compile=True, run=False)
+        b.device.build(directory=str(Path(build_root) / "coba"), compile=True, run=False)
         build_s = time.perf_counter() - start
         start = time.perf_counter()
-        b.device.run(directory=directory, with_output=False)
+        b.device.run(directory=str(Path(build_root) / "coba"), with_output=False)
         run_s = time.perf_counter() - start
         simulation_s = float(b.device._last_run_time)
         threads = int(b.prefs.devices.cpp_standalone.openmp_threads or 0)
         events = synaptic_events(network)
-        return {"build_s": build_s, "run_s": run_s, "simulation_s": simulation_s,
-                "synaptic_events": sum(events.values()), "spikes": int(np.sum(spikes.count[:])),
-                "neurons": n, "synapses": int(len(excitatory) + len(inhibitory)), "cores": max(threads, 1)}
+        result = {"build_s": build_s, "run_s": run_s, "simulation_s": simulation_s,
+                  "synaptic_events": sum(events.values()), "spikes": int(np.sum(spikes.count[:])),
+                  "neurons": len(cells), "synapses": int(sum(len(o) for o in network.objects if isinstance(o, b.Synapses))),
+                  "cores": max(threads, 1)}
+        directory = str(Path(build_root) / "coba-profile")
+        network, _, _ = _coba_network(b, settings, directory, profile=True)
+        b.device.build(directory=directory, compile=True, run=True)
+        result["profile"] = _profile_summary(network.profiling_info, sum(synaptic_events(network).values()))
+        return result
     finally:
         b.device.reinit()
         b.set_device("runtime")
+
+
+def _coba_network(b: Any, settings: dict, directory: str, *, profile: bool) -> tuple[Any, Any, Any]:
+    """The COBA network on a fresh standalone device, run (code generated, not built)."""
+    b.device.reinit()
+    b.set_device("cpp_standalone", directory=directory, build_on_run=False)
+    b.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
+    b.defaultclock.dt = DT_S * b.second
+    b.seed(settings["seed"])
+    n = settings["coba_neurons"]
+    namespace = {"taum": 20 * b.ms, "taue": 5 * b.ms, "taui": 10 * b.ms, "Vt": -50 * b.mV, "Vr": -60 * b.mV,
+                 "El": -60 * b.mV, "Erev_exc": 0 * b.mV, "Erev_inh": -80 * b.mV, "I": 20 * b.mV}
+    equations = """
+    dv/dt = (ge*(Erev_exc - v) + gi*(Erev_inh - v) - (v - El) + I) / taum : volt (unless refractory)
+    dge/dt = -ge/taue : 1
+    dgi/dt = -gi/taui : 1
+    """
+    cells = b.NeuronGroup(n, equations, threshold="v > Vt", reset="v = Vr", refractory=5 * b.ms,
+                          method="euler", namespace=namespace, name="coba")
+    cells.v = "Vr + rand()*(Vt - Vr)"
+    excitatory = b.Synapses(cells, cells, on_pre="ge += 0.6", name="coba_exc")
+    inhibitory = b.Synapses(cells, cells, on_pre="gi += 6.7", name="coba_inh")
+    excitatory.connect(condition=f"i < {int(0.8 * n)}", p=0.02)
+    inhibitory.connect(condition=f"i >= {int(0.8 * n)}", p=0.02)
+    spikes = b.SpikeMonitor(cells, record=False, name="coba_spikes")
+    network = b.Network(cells, excitatory, inhibitory, spikes)
+    network.run(settings["coba_duration_s"] * b.second, namespace={}, profile=profile)
+    return network, cells, spikes
 
 
 def sweep_spec(settings: dict) -> str:
@@ -452,8 +488,18 @@ def summarize_project(raw: dict, settings: Settings) -> dict[str, Any]:
         "total_s": raw["build_s"] + sum(r["run_s"] for r in runs),
         "synaptic_events": events,
         "synaptic_events_per_s_per_core": _ratio(_ratio(events, total_simulation_s), raw["cores"]),
+        "synaptic_events_per_step": _ratio(events, len(runs) * settings.duration_s / DT_S),
+        **_delivery(raw),
+        "profile": raw.get("profile"),
         **_process_fields(raw),
     }
+
+
+def _delivery(raw: dict) -> dict[str, Any]:
+    """From a profiled run (``raw["profile"]``, absent in old reports): the share of the
+    simulation spent delivering synaptic events."""
+    profile = raw.get("profile") or {}
+    return {"delivery_share": _ratio(profile.get("synaptic_s"), profile.get("profiled_s"))}
 
 
 def summarize_naive(raw: dict, settings: Settings) -> dict[str, Any]:
@@ -477,7 +523,9 @@ def summarize_naive(raw: dict, settings: Settings) -> dict[str, Any]:
 def summarize_coba(raw: dict, settings: Settings) -> dict[str, Any]:
     return {**raw, "realtime_factor": _ratio(settings.coba_duration_s, raw["simulation_s"]),
             "synaptic_events_per_s_per_core": _ratio(_ratio(raw["synaptic_events"], raw["simulation_s"]),
-                                                     raw["cores"])}
+                                                     raw["cores"]),
+            "synaptic_events_per_step": _ratio(raw["synaptic_events"], settings.coba_duration_s / DT_S),
+            **_delivery(raw)}
 
 
 def summarize_sweep(raw: dict) -> dict[str, Any]:
@@ -529,6 +577,16 @@ def figures(settings: Settings, project: dict, naive: dict, coba: dict, sweep: d
                 "project / Brian2 standalone COBA (naive column)", (">=", 1 / 3),
                 "spikes of each presynaptic neuron x its out-degree, summed over Synapses objects, per second of "
                 "pure simulation and per core; reference: COBA benchmark in the naive column"),
+        _figure("delivery_share", "share of the simulation in event delivery", "1",
+                project.get("delivery_share"), coba.get("delivery_share"), None, "project, COBA (naive column)", None,
+                "one profiled run of each network (Brian2 profiling): time in the pathways' spike queues and "
+                "on_pre code over the time in all code objects"),
+        _figure("synaptic_events_per_step", "synaptic events per time step", "1",
+                project.get("synaptic_events_per_step"), coba.get("synaptic_events_per_step"),
+                _ratio(project.get("synaptic_events_per_step"), coba.get("synaptic_events_per_step")),
+                "project / COBA (naive column)", None,
+                "synaptic events per 0.1 ms step of simulated time: the traffic a network has to deliver, whatever "
+                "the code (with the share above, what the events-per-second figure measures)"),
         _figure("peak_rss_mib", "peak memory (resident)", "MiB", project["peak_rss_mib"], naive["peak_rss_mib"],
                 _ratio(naive["peak_rss_mib"], project["peak_rss_mib"]), "naive / project", None,
                 "ru_maxrss of the measuring process (children: compilers, standalone binary, reported apart)",
@@ -627,19 +685,24 @@ def run_bench(settings: Settings, build_root: Path, work_dir: Path, *, say: Say 
     }
 
 
+def _delivery_text(raw: dict) -> str:
+    share = _delivery(raw)["delivery_share"]
+    return "" if share is None else f", {100 * share:.1f}% of it in event delivery"
+
+
 def _step_summary(key: str, raw: dict) -> str:
     memory = f"peak {raw.get('peak_rss_mib', math.nan):.0f} MiB"
     if key == "project":
         runs = raw["runs"]
         return (f"build {raw['build_s']:.1f} s, run {_median([r['run_s'] for r in runs]):.2f} s "
-                f"(simulation {_median([r['simulation_s'] for r in runs]):.2f} s), {memory}")
+                f"(simulation {_median([r['simulation_s'] for r in runs]):.2f} s){_delivery_text(raw)}, {memory}")
     if key == "naive":
         runs = raw["runs"]
         later = _median([r["total_s"] for r in runs[1:] or runs])
         return f"first run {runs[0]['total_s']:.1f} s, later runs {later:.2f} s each, {memory}"
     if key == "coba":
         return (f"build {raw['build_s']:.1f} s, simulation {raw['simulation_s']:.2f} s, "
-                f"{raw['synaptic_events']} synaptic events, {memory}")
+                f"{raw['synaptic_events']} synaptic events{_delivery_text(raw)}, {memory}")
     if key == "chronic":
         return f"{raw['runs']} runs ({raw['probes']} probes, {raw['threshold_tests']} threshold tests), {memory}"
     return (f"{raw['rows']} rows: {raw['one_worker_s']:.1f} s with 1 worker, {raw['two_workers_s']:.1f} s "

@@ -78,11 +78,15 @@ BUILD_FILES = {"shared_headers.h": SHARED_HEADERS, "build.mk": BUILD_MAKEFILE}
 
 
 class FastLayer:
-    """A built fast layer of fixed shape and duration, re-runnable with new values."""
+    """A built fast layer of fixed shape and duration, re-runnable with new values.
+
+    ``profile`` (standalone only) times every code object of each run
+    (``circuit.network.profiling_info``; the timing calls change the generated code, so give
+    a profiled layer its own ``name``)."""
 
     def __init__(self, build: Callable[[], Circuit], duration_s: float, *, device: str = "standalone",
                  seed: int = 1, build_root: Path | str = ".build", name: str | None = None,
-                 dt_ms: float = 0.1, runtime_target: str = "cython"):
+                 dt_ms: float = 0.1, runtime_target: str = "cython", profile: bool = False):
         if device not in ("standalone", "runtime"):
             raise ValueError(f"unknown device {device!r} (runtime or standalone)")
         self.device = device
@@ -108,7 +112,7 @@ class FastLayer:
             if device == "standalone":
                 self.directory, self._lock = claim_build_slot(build_root, name or shape_name(self.circuit))
                 write_build_files(self.directory)
-                self.circuit.network.run(self.duration, namespace={})
+                self.circuit.network.run(self.duration, namespace={}, profile=profile)
                 brian2.device.build(directory=str(self.directory), compile=True, run=False)
             else:
                 self.circuit.network.store("initial")

@@ -18,13 +18,15 @@ from cli_helpers import call as _call
 PROJECT = {"build_s": 10.0, "cores": 1, "neurons": 100, "synapses": 1000, "peak_rss_mib": 200.0,
            "children_peak_rss_mib": 300.0,
            "runs": [{"run_s": s, "simulation_s": 1.0, "binary_s": s, "synaptic_events": 1000,
-                     "parameter": "connections.x.w_ampa", "factor": 1.05} for s in (1.0, 1.1, 1.2)]}
+                     "parameter": "connections.x.w_ampa", "factor": 1.05} for s in (1.0, 1.1, 1.2)],
+           "profile": {"profiled_s": 1.0, "synaptic_s": 0.02, "synaptic_events": 1000, "largest_s": {}}}
 NAIVE = {"cores": 1, "neurons": 100, "synapses": 1000, "peak_rss_mib": 400.0, "children_peak_rss_mib": 500.0,
          "runs": [{"total_s": total, "construct_s": 1.0, "run_s": run, "synaptic_events": 900,
                    "parameter": "connections.x.w_ampa", "factor": 1.05}
                   for total, run in ((100.0, 50.0), (10.0, 8.0), (12.0, 10.0))]}
 COBA = {"build_s": 5.0, "run_s": 1.2, "simulation_s": 1.0, "synaptic_events": 2000, "spikes": 50, "neurons": 4000,
-        "synapses": 320000, "cores": 1, "peak_rss_mib": 150.0, "children_peak_rss_mib": 160.0}
+        "synapses": 320000, "cores": 1, "peak_rss_mib": 150.0, "children_peak_rss_mib": 160.0,
+        "profile": {"profiled_s": 1.0, "synaptic_s": 0.5, "synaptic_events": 2000, "largest_s": {}}}
 SWEEP = {"rows": 6, "protocol": "windup", "spec": "", "warmup_row_s": 3.0, "one_worker_s": 60.0,
          "one_worker_row_s": [10.0] * 6, "rows_relinked_1_worker": 0, "two_workers_s": 30.0,
          "two_workers_row_s": [10.0] * 6, "rows_relinked_2_workers": 0, "peak_rss_mib": 190.0,
@@ -108,6 +110,11 @@ def test_json_report_schema_and_ratios(stubbed, capsys, tmp_path):
     assert speedup["ratio"] == pytest.approx(122.0 / 13.3) and speedup["met"] is False  # 9.2 < 10
     events = _figure(report, "synaptic_events_per_s_per_core")
     assert events["ratio"] == pytest.approx(1000.0 / 2000.0) and events["met"] is True  # within 3x
+    share = _figure(report, "delivery_share")
+    assert (share["project"], share["naive"], share["target"]) == (pytest.approx(0.02), pytest.approx(0.5), None)
+    per_step = _figure(report, "synaptic_events_per_step")  # 3 runs of 0.5 s and 0.2 s of COBA at 0.1 ms
+    assert per_step["project"] == pytest.approx(3000 / 15000) and per_step["naive"] == pytest.approx(2000 / 2000)
+    assert per_step["ratio"] == pytest.approx(0.2)
     workers = _figure(report, "sweep_rows_per_min_2_workers")
     assert workers["ratio"] == pytest.approx(2.0) and workers["met"] is True
     build = _figure(report, "build_s")
