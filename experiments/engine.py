@@ -21,10 +21,11 @@ a new duration or shape recompiles only what changed. The Cython cache lives und
 A cold build compiles about 50 small files that all parse the same headers, and one large file
 of array bookkeeping (``objects.cpp``, run once per simulation). ``make`` reads
 :data:`BUILD_MAKEFILE` beside Brian2's makefile: the shared headers are precompiled once
-(:data:`SHARED_HEADERS`; GCC and Clang both read ``shared_headers.h.gch``, and GCC parses the text
-instead where the precompiled header does not fit its flags) and ``objects.cpp`` and ``main.cpp`` compile unoptimised, in
-parallel with the header. The simulation code keeps Brian2's optimisation flags; a cold build
-takes about 7 s instead of 18 s at scale 1 on two cores (``make bench``).
+(:data:`SHARED_HEADERS`; GCC and Clang both read ``shared_headers.h.gch``, and GCC parses the
+text instead where the precompiled header does not fit its flags), and ``objects.cpp`` and
+``main.cpp`` compile unoptimised, in parallel with the header. The simulation code keeps
+Brian2's optimisation flags; a cold build at scale 1 on two cores takes 6-8 s instead of
+16-18 s (``make bench``).
 """
 
 from __future__ import annotations
