@@ -585,14 +585,15 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             c = _relax(c, _expression_excess(E_r, gr, decay, h, p), c_max, p["c_on"], p["c_rec"], h)
             L = _relax(L, _expression_excess(E_s, gs, decay, h, p), p["L_max"], p["L_on"], p["L_rec"], h)
             E_r, E_s = gr + (E_r - gr) * decay, gs + (E_s - gs) * decay
-            ga, gb = nmda * (a0 + (a1 - a0) * fa), nmda * (a0 + (a1 - a0) * fb)
+            ua, ub = a0 + (a1 - a0) * fa, a0 + (a1 - a0) * fb  # occupancy at the sub-step's ends
+            ga, gb = nmda * ua, nmda * ub
             H = _relax(H, _mean_excess(ga, gb, p["theta_H"], h), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
             D_a = _relax(D_a, _mean_excess(ga, gb, p["theta_Da"], h), p["Da_max"], p["Da_on"], p["Da_rec"], h)
-            # z relaxes towards the sub-step mean of its drive; its integral sets the erasure
-            gz = _mean_excess(a0 + (a1 - a0) * fa, a0 + (a1 - a0) * fb, p["u_dep"], h)
-            z_decay = math.exp(-h / p["tau_z"])
-            z_integral += gz * h + (Z - gz) * p["tau_z"] * (1.0 - z_decay)
-            Z = gz + (Z - gz) * z_decay
+            # z follows the sub-step mean of its drive; its integral, gz h + (Z - Z_new) tau_z, sets the erasure
+            gz = _mean_excess(ua, ub, p["u_dep"], h)
+            Z_new = _follow(Z, gz, gz, h, p["tau_z"])
+            z_integral += gz * h + (Z - Z_new) * p["tau_z"]
+            Z = Z_new
         A, A_r = _follow(A, a0, a1, dt, p["tau_A"]), _follow(A_r, r0, r1, dt, p["tau_A"])
         # Potentiation: exact; the erasure k_dep z acts on both components alike, so it
         # multiplies them by R = exp(-k_dep * integral of z).

@@ -253,13 +253,14 @@ def measure_coba(settings: dict, build_root: str) -> dict[str, Any]:
     import numpy as np
 
     _quiet_brian(b)
+    directory = str(Path(build_root) / "coba")
     try:
-        network, cells, spikes = _coba_network(b, settings, str(Path(build_root) / "coba"), profile=False)
+        network, cells, spikes = _coba_network(b, settings, directory, profile=False)
         start = time.perf_counter()
-        b.device.build(directory=str(Path(build_root) / "coba"), compile=True, run=False)
+        b.device.build(directory=directory, compile=True, run=False)
         build_s = time.perf_counter() - start
         start = time.perf_counter()
-        b.device.run(directory=str(Path(build_root) / "coba"), with_output=False)
+        b.device.run(directory=directory, with_output=False)
         run_s = time.perf_counter() - start
         simulation_s = float(b.device._last_run_time)
         threads = int(b.prefs.devices.cpp_standalone.openmp_threads or 0)
@@ -268,9 +269,8 @@ def measure_coba(settings: dict, build_root: str) -> dict[str, Any]:
                   "synaptic_events": sum(events.values()), "spikes": int(np.sum(spikes.count[:])),
                   "neurons": len(cells), "synapses": int(sum(len(o) for o in network.objects if isinstance(o, b.Synapses))),
                   "cores": max(threads, 1)}
-        directory = str(Path(build_root) / "coba-profile")
-        network, _, _ = _coba_network(b, settings, directory, profile=True)
-        b.device.build(directory=directory, compile=True, run=True)
+        network, _, _ = _coba_network(b, settings, directory + "-profile", profile=True)
+        b.device.build(directory=directory + "-profile", compile=True, run=True)
         result["profile"] = _profile_summary(network.profiling_info, sum(synaptic_events(network).values()))
         return result
     finally:
