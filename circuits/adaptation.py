@@ -327,9 +327,18 @@ class SlowState:
         """Total fractional potentiation per plastic cell (its C-fibre weights = w0 * (1 + potentiation))."""
         return self.early + self.consolidated
 
-    def scalars(self) -> dict[str, float]:
-        """The scalar states and the mean early, consolidated and total potentiation."""
+    def scalars(self, classes: dict[str, slice] | None = None) -> dict[str, float]:
+        """The scalar states and the mean early, consolidated and total potentiation: over all
+        plastic cells, or with ``classes`` (name -> slice of the per-cell arrays) over each class,
+        named ``early_mean_<name>`` and so on."""
         mean = (lambda x: float(np.mean(x)) if np.size(x) else 0.0)
+        if classes is not None:
+            out = {k: v for k, v in self.scalars().items() if not k.endswith("_mean")}
+            for name, cells in classes.items():
+                for key, values in (("early", self.early), ("consolidated", self.consolidated),
+                                    ("potentiation", self.potentiation)):
+                    out[f"{key}_mean_{name}"] = mean(values[cells])
+            return out
         return {
             "desensitisation": float(self.desensitisation),
             "acute_desensitisation": float(self.acute_desensitisation),

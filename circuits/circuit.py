@@ -3,13 +3,16 @@
 ``build_circuit`` returns a :class:`Circuit` holding a Brian2 ``Network`` of named objects:
 
     afferents  --(C, A-delta, A-beta)-->  dorsal horn (lamina I NK1R+, WDR, interneurons)
+    afferents, interneurons  -->  lamina I spino-PAG cells (read out; their target is not modelled)
     lamina I / WDR  --ascending relay-->  RVM ON cells
     RVM: ON <-> OFF mutual inhibition, ON recurrent excitation, NEUTRAL cells independent
     ON  --DLF (facilitation)-->  lamina I, WDR;   OFF --DLF (inhibition)-->  lamina I, WDR
     WDR  -->  withdrawal reflex (ends heat ramps)
 
 All cells of the dorsal horn and RVM share one ``NeuronGroup`` (``neurons``), so the network
-compiles a single state update; populations are contiguous index ranges of it. Everything a
+compiles a single state update; populations are contiguous index ranges of it. The spino-PAG
+cells (``spino_pag``) have a group of their own that draws no random numbers, so the spikes of
+every other cell are those of the network without them. Everything a
 protocol or the pharmacology varies is a Brian2 variable, so one compiled network can be re-run
 with new values (``device.run(run_args=...)``).
 
@@ -46,16 +49,32 @@ CELL_POPULATIONS = {
     "off_cells": "rvm.off_cells",
     "neutral_cells": "rvm.neutral_cells",
 }
+#: Spino-PAG lamina I projection neurons (Ikeda et al. 2006 Science 312:1659), a group of their
+#: own: their ascending target (PAG, then RVM) is not modelled, so they feed nothing back, and
+#: they carry no background noise, so adding them leaves every draw of the shared random stream,
+#: and thus every spike of the other cells, as it was.
+PAG_POPULATIONS = {"spino_pag": "dorsal_horn.spino_pag"}
+#: Each group of central cells with its populations, in index order.
+CELL_GROUPS = {"neurons": CELL_POPULATIONS, "spino_pag": PAG_POPULATIONS}
+#: Population -> parameter section, over all groups of central cells.
+CELL_SECTIONS = {**CELL_POPULATIONS, **PAG_POPULATIONS}
 RVM_POPULATIONS = ("on_cells", "off_cells", "neutral_cells")
 SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons", "inhibitory_interneurons")
 #: Dorsal horn cells with postsynaptic mu-opioid receptors ([T] Kemp et al. 1996; Drdla et al. 2009)
-MOR_SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons")
+MOR_SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons", "spino_pag")
+#: Every dorsal horn population, in any group (transporters and spillover act on all of them)
+DORSAL_HORN_POPULATIONS = SPINAL_POPULATIONS + tuple(PAG_POPULATIONS)
 C_FIBRE_POPULATIONS = ("c_peptidergic", "c_nonpeptidergic")
-#: The plastic pathway: LTP at C-fibre synapses on NK1R+ lamina I neurons only (Ikeda et al.
-#: 2003 Science 299:1237).
-PLASTIC_PATHWAY = "c_peptidergic_to_lamina1_nk1r"
-#: The cells that carry the potentiation of that pathway (``circuits.neurons.PLASTICITY``).
-PLASTIC_POPULATION = PLASTIC_PATHWAY.split("_to_")[1]
+#: The plastic pathways: LTP at C-fibre synapses on lamina I projection neurons only, NK1R+
+#: (spino-parabrachial) cells (Ikeda et al. 2003 Science 299:1237) and spino-PAG cells (Ikeda et
+#: al. 2006 Science 312:1659).
+PLASTIC_PATHWAYS = ("c_peptidergic_to_lamina1_nk1r", "c_peptidergic_to_spino_pag")
+#: The plastic cells in which the withdrawal rebound drives Ca2+ entry (withdrawal LTP recorded
+#: in NK1R+ lamina I neurons: Drdla et al. 2009 Science 325:207)
+REBOUND_POPULATIONS = ("lamina1_nk1r",)
+#: The cells that carry the potentiation of those pathways (``circuits.neurons.PLASTICITY``), in
+#: the order of the slow layer's per-cell arrays.
+PLASTIC_POPULATIONS = tuple(name.split("_to_")[1] for name in PLASTIC_PATHWAYS)
 
 
 class OrderedClock(Clock):
@@ -144,38 +163,8 @@ class Circuit:
             values[("afferents", "electrical_threshold")][start:stop] *= np.exp(
                 self.electrical_threshold_z[start:stop] * params["afferents.electrical_threshold_log_sd"])
         values[("afferents", "force_gain")] = 1.0
-        # central cells
-        n_cells = len(self.groups["neurons"])
-        for key in nrn.INTRINSIC:
-            values[("neurons", key)] = self.parameter_array(params, key)
-        values[("neurons", "C_m")] = values[("neurons", "C_m")] * np.where(
-            self.fast_spiking, params["rvm.fast_spiking_capacitance_factor"], 1.0)
-        values[("neurons", "na_available")] = np.ones(n_cells)
-        if rvm_inactivated:
-            for population in RVM_POPULATIONS:
-                values[("neurons", "na_available")][self.indices(population)] = 0.0
-        synaptic = params.section("synapses")
-        values[("neurons", "mg")] = synaptic["mg_mM"]
-        for key in SYNAPTIC_CONSTANTS:
-            values[("neurons", key)] = synaptic[key]
-        values[("neurons", "nmda_norm")] = nrn.dual_exponential_peak_factor(
-            synaptic["tau_nmda_rise"], synaptic["tau_nmda_decay"])
-        values[("neurons", "nk1_norm")] = nrn.dual_exponential_peak_factor(
-            synaptic["tau_nk1_rise"], synaptic["tau_nk1_decay"])
-        values[("neurons", "nmda_ext_norm")] = nrn.dual_exponential_peak_factor(
-            synaptic["tau_nmda_ext_rise"], synaptic["tau_nmda_ext_decay"])
-        for key, value in params.section("calcium").items():
-            if f"calcium.{key}" not in nrn.STRUCTURAL:
-                values[("neurons", key)] = value
-        for key, value in params.section("plasticity").items():
-            values[("neurons", key)] = value
-        clearance = params.section("glutamate_clearance")
-        for key in ("spillover_saturation", "spillover_onset"):
-            values[("neurons", key)] = clearance[key]
-        values.update(self._modulation_values(params, modulation))
-        values[("neurons", "mu_noise")][self.indices("on_cells")] += (
-            params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0)
-            + params["opioid_actions.rebound_on_cells"] * modulation.rebound_rvm)
+        for group in CELL_GROUPS:
+            values.update(self._cell_values(params, group, rvm_inactivated=rvm_inactivated, modulation=modulation))
         # stimuli, RVM state and the reflex
         for key in ("cutoff", "ramp_rate", "T_base", "T_max", "tau_cool"):
             values[("heat", key)] = params[f"heat.{key}"]
@@ -186,45 +175,99 @@ class Circuit:
         values.update(self._synaptic_values(params, dlf_lesion=dlf_lesion, modulation=modulation))
         return values
 
-    def parameter_array(self, params: ParameterSet, key: str):
-        """Per-cell values of the intrinsic parameter ``key`` (each population's own value)."""
-        values = np.zeros(len(self.groups["neurons"])) * parse_unit(params.param(f"rvm.on_cells.{key}").unit)
-        for population, section in CELL_POPULATIONS.items():
-            _, start, stop = self.populations[population]
-            values[start:stop] = params[f"{section}.{key}"]
+    def _cell_values(self, params: ParameterSet, group: str, *, rvm_inactivated: bool,
+                     modulation: Modulation) -> dict:
+        """Intrinsic, synaptic, calcium and plasticity constants and the drug state of the central
+        cells of ``group``."""
+        n_cells = len(self.groups[group])
+        values = {(group, key): self.parameter_array(params, key, group) for key in nrn.INTRINSIC}
+        if group == "neurons":
+            values[(group, "C_m")] = values[(group, "C_m")] * np.where(
+                self.fast_spiking, params["rvm.fast_spiking_capacitance_factor"], 1.0)
+        values[(group, "na_available")] = np.ones(n_cells)
+        if rvm_inactivated:
+            for population in self._in_group(RVM_POPULATIONS, group):
+                values[(group, "na_available")][self.indices(population)] = 0.0
+        synaptic = params.section("synapses")
+        values[(group, "mg")] = synaptic["mg_mM"]
+        for key in SYNAPTIC_CONSTANTS:
+            values[(group, key)] = synaptic[key]
+        values[(group, "nmda_norm")] = nrn.dual_exponential_peak_factor(
+            synaptic["tau_nmda_rise"], synaptic["tau_nmda_decay"])
+        values[(group, "nk1_norm")] = nrn.dual_exponential_peak_factor(
+            synaptic["tau_nk1_rise"], synaptic["tau_nk1_decay"])
+        values[(group, "nmda_ext_norm")] = nrn.dual_exponential_peak_factor(
+            synaptic["tau_nmda_ext_rise"], synaptic["tau_nmda_ext_decay"])
+        for key, value in params.section("calcium").items():
+            if f"calcium.{key}" not in nrn.STRUCTURAL:
+                values[(group, key)] = value
+        for key, value in params.section("plasticity").items():
+            values[(group, key)] = value
+        if group == "spino_pag":
+            # the T-type Ca2+ route and the slower induction of the spino-PAG class (Ikeda et al. 2006)
+            for key in (*nrn.T_TYPE_PARAMETERS, "nmda_ca_gain", "k_ltp", "theta_d"):
+                values[(group, key)] = params[f"{PAG_POPULATIONS['spino_pag']}.{key}"]
+        clearance = params.section("glutamate_clearance")
+        for key in ("spillover_saturation", "spillover_onset"):
+            values[(group, key)] = clearance[key]
+        values.update(self._modulation_values(params, group, modulation))
+        for population in self._in_group(("on_cells",), group):
+            values[(group, "mu_noise")][self.indices(population)] += (
+                params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0)
+                + params["opioid_actions.rebound_on_cells"] * modulation.rebound_rvm)
         return values
 
-    def _modulation_values(self, params: ParameterSet, modulation: Modulation) -> dict:
-        """Per-cell values set by drugs and the slow layer (see ``circuits.modulation``)."""
-        n_cells = len(self.groups["neurons"])
+    def _in_group(self, populations, group: str) -> list[str]:
+        """The ones of ``populations`` whose cells are in ``group``."""
+        return [p for p in populations if p in self.populations and self.populations[p][0] == group]
+
+    def parameter_array(self, params: ParameterSet, key: str, group: str = "neurons"):
+        """Per-cell values of the intrinsic parameter ``key`` in ``group`` (each population's own value)."""
+        values = np.zeros(len(self.groups[group])) * parse_unit(params.param(f"rvm.on_cells.{key}").unit)
+        for population in CELL_GROUPS[group]:
+            _, start, stop = self.populations[population]
+            values[start:stop] = params[f"{CELL_SECTIONS[population]}.{key}"]
+        return values
+
+    def _modulation_values(self, params: ParameterSet, group: str, modulation: Modulation) -> dict:
+        """Per-cell values of ``group`` set by drugs and the slow layer (see ``circuits.modulation``)."""
+        n_cells = len(self.groups[group])
         actions = params.section("opioid_actions")
         girk = np.zeros(n_cells) * siemens
         # CCK opposes MOR on ON cells (Heinricher, McGaraughty & Tortorici 2001): the GIRK
         # conductance falls in proportion to the CCK drive
-        girk[self.indices("on_cells")] = actions["girk_on_cells"] * modulation.mor_rvm / modulation.cck_drive
+        for population in self._in_group(("on_cells",), group):
+            girk[self.indices(population)] = actions["girk_on_cells"] * modulation.mor_rvm / modulation.cck_drive
         spillover, tonic = np.zeros(n_cells), np.zeros(n_cells) * siemens
         base_spillover, base_tonic = mod.clearance_values(params, 1.0)
         spillover[:], tonic[:] = base_spillover, base_tonic
         spinal_spillover, spinal_tonic = mod.clearance_values(params, modulation.transporter_capacity)
-        for population in SPINAL_POPULATIONS:
+        for population in self._in_group(DORSAL_HORN_POPULATIONS, group):
             cells = self.indices(population)
             spillover[cells], tonic[cells] = spinal_spillover, spinal_tonic
             if population in MOR_SPINAL_POPULATIONS:
                 girk[cells] = actions["girk_dorsal_horn"] * modulation.mor_spinal
-        plastic = self.indices(PLASTIC_POPULATION)
         rebound, plastic_cell, ltp_early, ltp_late = (np.zeros(n_cells) for _ in range(4))
-        rebound[plastic] = modulation.rebound
-        plastic_cell[plastic] = 1.0
-        ltp_early[plastic], ltp_late[plastic] = modulation.ltp_early, modulation.ltp_late
+        # the slow layer's per-cell arrays run over the plastic populations in order
+        offset = 0
+        for population in PLASTIC_POPULATIONS:
+            cells = self.indices(population)
+            if self.populations[population][0] == group:
+                plastic_cell[cells] = 1.0
+                for target, state in ((ltp_early, modulation.ltp_early), (ltp_late, modulation.ltp_late)):
+                    target[cells] = state[offset:offset + len(cells)] if np.ndim(state) else state
+                if population in REBOUND_POPULATIONS:
+                    rebound[cells] = modulation.rebound
+            offset += len(cells)
         blocked = mod.blocked_at_rest(params, modulation.blocker, modulation.blocker_uM,
-                                      self.parameter_array(params, "E_L"))
-        values = {("neurons", "g_girk"): girk, ("neurons", "spillover"): spillover,
-                  ("neurons", "g_nmda_tonic"): tonic, ("neurons", "rebound"): rebound,
-                  ("neurons", "plastic_cell"): plastic_cell, ("neurons", "ltp_early"): ltp_early,
-                  ("neurons", "ltp_late"): ltp_late,
-                  ("neurons", "blocked_syn"): blocked, ("neurons", "blocked_ext"): blocked.copy()}
+                                      self.parameter_array(params, "E_L", group))
+        values = {(group, "g_girk"): girk, (group, "spillover"): spillover,
+                  (group, "g_nmda_tonic"): tonic, (group, "rebound"): rebound,
+                  (group, "plastic_cell"): plastic_cell, (group, "ltp_early"): ltp_early,
+                  (group, "ltp_late"): ltp_late,
+                  (group, "blocked_syn"): blocked, (group, "blocked_ext"): blocked.copy()}
         for key, value in mod.blocker_values(params, modulation.blocker, modulation.blocker_uM).items():
-            values[("neurons", key)] = value
+            values[(group, key)] = value
         return values
 
     def _synaptic_values(self, params: ParameterSet, *, dlf_lesion: bool, modulation: Modulation) -> dict:
@@ -232,7 +275,7 @@ class Circuit:
         their in-degree (small scales) get conductances scaled by k / k_effective so each cell
         keeps its mean input."""
         values = {}
-        for owner in ("afferent_synapses", "central_synapses"):
+        for owner in sorted({owner for owner, *_ in self.pathways.values()}):
             n = len(self.groups[owner])
             for key in ("release", "intact"):
                 values[(owner, key)] = np.ones(n)
@@ -250,8 +293,9 @@ class Circuit:
                 values[(owner, "release")][start:stop] = release["gaba_on_off"]
             if dlf_lesion and name in DESCENDING_PATHWAYS:
                 values[(owner, "intact")][start:stop] = 0.0
-        owner, start, stop, _ = self.pathways[PLASTIC_PATHWAY]
-        values[(owner, "plastic")][start:stop] = 1.0
+        for name in PLASTIC_PATHWAYS:
+            owner, start, stop, _ = self.pathways[name]
+            values[(owner, "plastic")][start:stop] = 1.0
         return values
 
     def volley_delays(self, params: ParameterSet | None = None):
@@ -266,9 +310,10 @@ class Circuit:
                                  + float(params[f"afferents.{population}.latency_dispersion"]) * self.volley_z[start:stop])
         return np.maximum(delay, aff.MIN_VOLLEY_DELAY_S) * second
 
-    def plastic_cells(self) -> tuple[str, int, int]:
-        """(group name, first, stop) of the cells whose C-fibre input is plastic (NK1R+ lamina I)."""
-        return self.populations[PLASTIC_POPULATION]
+    def plastic_cells(self) -> list[tuple[str, int, int]]:
+        """(group name, first, stop) of each population whose C-fibre input is plastic (lamina I
+        projection neurons), in the order of the slow layer's per-cell arrays."""
+        return [self.populations[population] for population in PLASTIC_POPULATIONS]
 
 
 #: Synaptic constants shared by all cells (``synapses`` section of the parameters).
@@ -323,14 +368,19 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                           clock=clock, name="neurons")
     neurons.dt_background = params["synapses.dt_background"]
     neurons.run_regularly(nrn.BACKGROUND_UPDATE, clock=background_clock, when="start", name="background")
+    pag_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in PAG_POPULATIONS.items()}
+    spino_pag = NeuronGroup(sum(pag_sizes.values()), nrn.neuron_equations(params["calcium.n_can"]) + nrn.T_TYPE_CALCIUM,
+                            threshold=nrn.THRESHOLD, reset=nrn.RESET_T_TYPE, refractory="t_ref", method="euler",
+                            clock=clock, name="spino_pag")
+    spino_pag.dt_background = params["synapses.dt_background"]
     rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", clock=clock, name="rvm_state")
     stimulator = NeuronGroup(1, stim.STIMULATOR_EQUATIONS, threshold=stim.STIMULATOR_THRESHOLD,
                              reset=stim.STIMULATOR_RESET, clock=clock, name="stimulator")
     withdrawal = NeuronGroup(1, stim.WITHDRAWAL_EQUATIONS, threshold=stim.WITHDRAWAL_THRESHOLD,
                              refractory=params["withdrawal.refractory"], method="exact", clock=clock,
                              name="withdrawal")
-    groups = {"afferents": afferents, "neurons": neurons, "heat": heat, "stimulator": stimulator,
-              "withdrawal": withdrawal, "rvm_state": rvm_state}
+    groups = {"afferents": afferents, "neurons": neurons, "spino_pag": spino_pag, "heat": heat,
+              "stimulator": stimulator, "withdrawal": withdrawal, "rvm_state": rvm_state}
 
     populations, start = {}, 0
     for k, population in enumerate(AFFERENT_POPULATIONS):
@@ -342,6 +392,11 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         populations[population] = ("neurons", start, start + cell_sizes[population])
         neurons.population[start:start + cell_sizes[population]] = k
         start += cell_sizes[population]
+    start = 0
+    for k, population in enumerate(PAG_POPULATIONS, start=len(CELL_POPULATIONS)):
+        populations[population] = ("spino_pag", start, start + pag_sizes[population])
+        spino_pag.population[start:start + pag_sizes[population]] = k
+        start += pag_sizes[population]
     populations.update({"heat_trials": ("heat", 0, 1), "stimulator": ("stimulator", 0, 1),
                         "withdrawal": ("withdrawal", 0, 1)})
     fast_spiking = np.zeros(len(neurons), dtype=bool)
@@ -356,18 +411,19 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                       electrical_threshold_z=np.random.default_rng([seed, 2]).normal(size=len(afferents)))
 
     # ---- pathways -------------------------------------------------------------------------
-    projections = {
-        "afferent_synapses": Synapses(afferents, neurons, model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
-                                      clock=clock, name="afferent_synapses"),
-        "central_synapses": Synapses(neurons, neurons, model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
-                                     clock=clock, name="central_synapses"),
-    }
+    owners = {("afferents", "neurons"): "afferent_synapses", ("neurons", "neurons"): "central_synapses",
+              ("afferents", "spino_pag"): "afferent_pag_synapses", ("neurons", "spino_pag"): "central_pag_synapses"}
+    projections = {name: Synapses(groups[pre], groups[post], model=syn.SYNAPSE_MODEL, on_pre=syn.ON_PRE,
+                                  clock=clock, name=name)
+                   for (pre, post), name in owners.items()}
     wiring = {name: ([], [], []) for name in projections}
+    # the pathways draw their partners in the order of the parameters, so a pathway added at the
+    # end leaves the draws of the others as they were
     for name in params.subsections("connections"):
         pre_name, post_name = name.split("_to_")
         pre_group, pre_start, pre_stop = populations[pre_name]
-        _, post_start, post_stop = populations[post_name]
-        owner = "afferent_synapses" if pre_group == "afferents" else "central_synapses"
+        post_group, post_start, post_stop = populations[post_name]
+        owner = owners[(pre_group, post_group)]
         sources, targets, k_eff = syn.fixed_indegree(
             pre_stop - pre_start, post_stop - post_start, int(params[f"connections.{name}.k"]), rng,
             autapses=pre_name != post_name)
@@ -403,12 +459,17 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     neurons.v = "E_L + 2*mV*randn()"
     neurons.I_bg = "mu_noise"
     neurons.ca = params["calcium.ca_rest"]
+    spino_pag.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(spino_pag), dtype=int))
+    spino_pag.v = "E_L"
+    spino_pag.I_bg = "mu_noise"
+    spino_pag.ca = params["calcium.ca_rest"]
+    spino_pag.h_t = 1.0
     rvm_state.drive = params["rvm.state.mean"]
     withdrawal.n_wdr = cell_sizes["wdr"]
     stimulator.period = 1 * second
     stimulator.train_size = 1e9  # one train unless a protocol sets trains
 
     circuit.monitors = {name: SpikeMonitor(groups[name], name=f"spikes_{name}")
-                        for name in ("afferents", "neurons", "heat", "stimulator", "withdrawal")}
+                        for name in ("afferents", "neurons", "spino_pag", "heat", "stimulator", "withdrawal")}
     circuit.network.add(*groups.values(), wdr_reflex, stops_lamp, *circuit.monitors.values())
     return circuit

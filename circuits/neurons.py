@@ -184,6 +184,22 @@ nk1_norm : 1 (shared, constant)
 THRESHOLD = "na_available > 0.5 and v > V_T + 5 * Delta_T"
 RESET = "v = V_reset; w += b; w_slow += b_slow; ca += ca_spike"
 
+#: T-type (Cav3) Ca2+ entry with each spike of spino-PAG lamina I neurons (Ikeda et al. 2006
+#: Science 312:1659: their 2 Hz LTP needs T-type channels). ``h_t`` is the fraction of the
+#: channels available: each spike lets in ``ca_spike * h_t`` and inactivates ``t_inactivation``
+#: of them, which recover with ``tau_t_recovery`` (hundreds of ms for Cav3 channels: Perez-Reyes
+#: 2003 Physiol Rev 83:117). Spikes at 2 Hz find the channels recovered; spikes at 100 Hz find
+#: them inactivated, so the entry per second saturates at ``ca_spike / (t_inactivation *
+#: tau_t_recovery)`` and a long low-frequency barrage loads more Ca2+ than a brief 100 Hz train.
+T_TYPE_CALCIUM = """
+dh_t/dt = (1 - h_t) / tau_t_recovery : 1
+tau_t_recovery : second (shared, constant)
+t_inactivation : 1 (shared, constant)
+"""
+RESET_T_TYPE = "v = V_reset; w += b; w_slow += b_slow; ca += ca_spike * h_t; h_t -= t_inactivation * h_t"
+#: Shared parameters of the T-type route, from the spino-PAG parameter section
+T_TYPE_PARAMETERS = ("tau_t_recovery", "t_inactivation")
+
 #: The background current is an Ornstein-Uhlenbeck process (mean ``mu_noise``, s.d.
 #: ``sigma_noise``, correlation time ``tau_background``) advanced every ``dt_background`` by its
 #: exact update (Gillespie 1996 Phys Rev E 54:2084) and held in between. The normal draws are a

@@ -199,6 +199,43 @@ def _adex(
     }
 
 
+def _spino_pag() -> dict[str, Param]:
+    """Lamina I neurons projecting to the PAG: the membrane of the NK1R+ (spino-parabrachial)
+    cells, with the Ca2+ handling that lets a 2 Hz afferent barrage potentiate their C-fibre
+    input (Ikeda et al. 2006 Science 312:1659) and without a background current (the class has
+    a group of its own, ``circuits.circuit.PAG_POPULATIONS``, whose cells draw no random numbers)."""
+    fit = ("fitted: 2 Hz C-fibre conditioning for 2 min potentiates the C-fibre-evoked response of spino-PAG neurons "
+           "(Ikeda et al. 2006 Science 312:1659) (fitting sweep experiments/fits/spino_pag_ltp.toml; "
+           "tests/experiments/test_hfs_ltp.py)")
+    section = _adex(
+        n=20, C=50, gL=2.5, EL=-62, VT=-48, dT=2, a=1, tau_w=100, b=250, Vr=-55, t_ref=2, mu=0, sigma=0,
+        source="as lamina I NK1R+ cells: Prescott & De Koninck 2002 J Physiol 539:817 (lamina I tonic cells) [T]; AdEx form",
+        n_source="[T] lamina I projects to the PAG as well as to the parabrachial area (Spike et al. 2003); scaled "
+                 "network, as many cells as the NK1R+ class for the read-out",
+        mu_source="no background current: the class's own group draws no random numbers, so its ongoing activity "
+                  "comes from the spontaneous afferent and interneuron input alone")
+    section["sigma_noise"] = P(0.0, "pA", section["mu_noise"].source, section["sigma_noise"].doc)
+    section["tau_ca"] = P(5000.0, "ms", fit + "; LFS-LTP in spino-PAG cells needs T-type channels and Ca2+ "
+                          "from intracellular stores [T], which outlast the NMDA-driven transient of NK1R+ cells",
+                          "decay time constant of intracellular Ca2+")
+    section["ca_spike"] = P(0.6, "uM", fit + "; Ca2+ entry through T-type channels with each action potential "
+                            "(Ikeda et al. 2006) [T]", "rise of intracellular Ca2+ per spike through available T-type channels")
+    section["tau_t_recovery"] = P(300.0, "ms", "[T] Cav3 channels recover from inactivation in hundreds of ms (Perez-Reyes 2003 Physiol Rev 83:117); " + fit,
+                                  "time constant of recovery of T-type channels from inactivation")
+    section["t_inactivation"] = P(0.7, "1", "[T] T-type channels inactivate within a spike's depolarisation (Perez-Reyes 2003); " + fit,
+                                  "fraction of the available T-type channels inactivated by each spike")
+    section["k_ltp"] = P(0.02, "1/s", fit + "; a slow induction that needs the sustained Ca2+ rise of a long barrage "
+                         "(Ikeda et al. 2006: LFS-LTP needs PLC, IP3-gated stores and PKC [T]); conditioning HFS, which "
+                         "is ineffective in these cells (Sandkuehler 2007 Mol Pain 3:9, Fig. 1), still potentiates them in "
+                         "the model (a known miss, tests/experiments/test_hfs_ltp.py)",
+                         "rate of potentiation while Ca2+ is above plasticity.theta_p (spino-PAG cells)")
+    section["nmda_ca_gain"] = P(0.0014, "uM/(pA*s)", fit + "; a tenth of the NK1R+ cells' (calcium.nmda_ca_gain): their LTP Ca2+ comes through T-type channels [T]",
+                                "Ca2+ influx per NMDA current (spino-PAG cells)")
+    section["theta_d"] = P(2.0, "uM", fit + "; the T-type Ca2+ of ongoing activity and of the 0.5 Hz test pulses stays below it, so they do not depress the C-fibre input",
+                           "Ca2+ threshold of depression (spino-PAG cells)")
+    return section
+
+
 DEFAULTS: dict[str, Any] = {
     "afferents": {
         # Medlock et al. 2022 numbers of afferents; rates at the reference force (400 mN) from
@@ -280,6 +317,7 @@ DEFAULTS: dict[str, Any] = {
             source=f"{NAUD} (tonic) [T]",
             n_source="[T] lamina II is ~30% inhibitory (Todd 2010)",
         ),
+        "spino_pag": _spino_pag(),
     },
     "rvm": {
         "on_cells": _adex(
@@ -443,6 +481,13 @@ DEFAULTS["connections"] = {
     "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.05, nmda=0.025, delay=20.0),
     "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission; weight fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991)", gaba=0.7, delay=20.0),
     "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),
+    # spino-PAG lamina I neurons: the afferent and local input of the NK1R+ cells (last, so the
+    # partners drawn for the pathways above stay those of the seed)
+    "c_peptidergic_to_spino_pag": _pathway(16, MEDLOCK_P, ampa=0.135, nmda=0.135, nk1=0.009,
+                                           doc="peptidergic C (substance P) onto spino-PAG cells (Ikeda et al. 2006)"),
+    "adelta_to_spino_pag": _pathway(4, MEDLOCK_P, ampa=0.225, nmda=0.09),
+    "excitatory_interneurons_to_spino_pag": _pathway(32, MEDLOCK_P, ampa=0.135, nmda=0.09),
+    "inhibitory_interneurons_to_spino_pag": _pathway(16, MEDLOCK_P, gaba=0.5, gly=0.5),
 }
 
 #: Pathways that run through the dorsolateral funiculus (cut by ``dlf_lesion``).

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import circuits
 from circuits import afferents, neurons, stimuli, synapses
-from circuits.circuit import AFFERENT_POPULATIONS, CELL_POPULATIONS
+from circuits.circuit import AFFERENT_POPULATIONS, CELL_POPULATIONS, PAG_POPULATIONS
 from circuits.parameters import DEFAULTS, iter_params
 
 from . import protocols
@@ -45,11 +45,14 @@ def render() -> str:
         "",
         "Afferent classes (group `afferents`): " + ", ".join(f"`{p}`" for p in AFFERENT_POPULATIONS) + ".",
         "Central populations (group `neurons`): " + ", ".join(f"`{p}` ({s})" for p, s in CELL_POPULATIONS.items()) + ".",
+        "Spino-PAG lamina I neurons (group `spino_pag`, the same equations plus the T-type Ca2+ route below; "
+        "no background noise, no output): " + ", ".join(f"`{p}` ({s})" for p, s in PAG_POPULATIONS.items()) + ".",
         "Sizes are the `n` parameters at scale 1; `--scale` multiplies them and keeps in-degrees.",
         "",
     ]
     for title, module, equations in (
-        ("Neurons", neurons, neurons.NEURON_EQUATIONS + "\nevery dt_background:" + neurons.BACKGROUND_UPDATE),
+        ("Neurons", neurons, neurons.NEURON_EQUATIONS + "\nevery dt_background:" + neurons.BACKGROUND_UPDATE
+         + "\nspino-PAG cells add:" + neurons.T_TYPE_CALCIUM + "on spike: " + neurons.RESET_T_TYPE),
         ("Synapses", synapses, synapses.SYNAPSE_MODEL + "\non_pre:" + synapses.ON_PRE),
         ("Afferents", afferents, afferents.AFFERENT_EQUATIONS),
         ("Stimuli and read-outs", stimuli, stimuli.HEAT_EQUATIONS + stimuli.WITHDRAWAL_EQUATIONS + stimuli.RVM_STATE_EQUATIONS),

@@ -32,7 +32,7 @@ import numpy as np
 from circuits import Modulation, ParameterSet
 from circuits import adaptation
 from circuits import pharmacokinetics as pk
-from circuits.circuit import DESCENDING_PATHWAYS, SPINAL_POPULATIONS
+from circuits.circuit import DESCENDING_PATHWAYS, PLASTIC_POPULATIONS, SPINAL_POPULATIONS
 
 from .engine import FastLayer, RunArgs
 
@@ -62,8 +62,12 @@ class CoupledRun:
                  blocker: str = "ketamine", start_s: float = 0.0):
         self.layer, self.params, self.regimen = layer, params, list(regimen)
         self.species, self.blocker = species, blocker
-        self.owner, self.first, self.stop = layer.circuit.plastic_cells()
-        self.state = adaptation.initial_state(self.stop - self.first, params)
+        self._plastic = layer.circuit.plastic_cells()
+        sizes = [stop - first for _, first, stop in self._plastic]
+        #: slice of the slow layer's per-cell arrays held by each plastic population
+        self.plastic_classes = {population: slice(int(np.sum(sizes[:k])), int(np.sum(sizes[:k + 1])))
+                                for k, population in enumerate(PLASTIC_POPULATIONS)}
+        self.state = adaptation.initial_state(sum(sizes), params)
         self.time_s = float(start_s)
         self.nmda_activity = 1.0
         self.descending_drive = 0.0
@@ -131,10 +135,11 @@ class CoupledRun:
         of conditions that hold for that long (ongoing activity during withdrawal): the change
         it induced is extrapolated over ``represents_s`` (see :func:`extrapolate_induction`)."""
         modulation = self.modulation()
-        states = self.state.scalars()
+        states = self.state.scalars(self.plastic_classes)
         before = self.state.early.copy()
         spikes = self.layer.run(run_args(modulation))
-        after = np.asarray(self.layer.read(self.owner, "ltp_early")[self.first:self.stop], dtype=float)
+        after = np.concatenate([np.asarray(self.layer.read(owner, "ltp_early")[first:stop], dtype=float)
+                                for owner, first, stop in self._plastic])
         if represents_s is not None:
             after = extrapolate_induction(before, after, represents_s / float(self.layer.duration),
                                           float(self.params["plasticity.ltp_max"]))

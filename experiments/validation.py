@@ -221,7 +221,6 @@ def _medlock_worst_factor(record) -> float:
     return worst
 
 
-_ISSUE4 = "issue 4"
 _ISSUE5 = "issue 5"
 TARGETS: tuple[Target, ...] = (
     # -- drug kinetics (no network) --
@@ -283,12 +282,9 @@ TARGETS: tuple[Target, ...] = (
            "abolished (<= 0.1)", (KETAMINE_WINDUP,), _r("ceiling_fraction"), -math.inf, 0.1),
     Target("hfs_ltp", "HFS potentiation of C-fibre-evoked responses", "Benrath et al. 2004, 2005",
            "149-173% (band 125-200%)", (HFS,), _r("ltp_percent"), 125.0, 200.0, "%"),
-    Target("ltp_2hz", "2 Hz conditioning for 2 min potentiates C-fibre responses", "Ikeda et al. 2006",
-           "potentiated (> 115%)", (LTP_2HZ,), _r("ltp_percent"), 115.0, math.inf, "%",
-           miss=f"{_ISSUE4}: lamina I Ca2+ peaks at 0.16 uM at 2 Hz against 3.7 uM in HFS and a 3.25 uM "
-                "potentiation threshold (2 Hz trains do not saturate the transporters: synaptic NMDA 12 nS against "
-                "a 40 nS spillover onset); the rule has no slower Ca2+-integrating route (NK1, T-type channels: "
-                "Ikeda et al. 2006)"),
+    Target("ltp_2hz", "2 Hz conditioning for 2 min potentiates the C-fibre responses of spino-PAG lamina I neurons",
+           "Ikeda et al. 2006; Sandkuehler 2007", "potentiated (> 115%)", (LTP_2HZ,), _r("ltp_percent_spino_pag"),
+           115.0, math.inf, "%"),
     Target("hfs_ketamine_before", "S(+)-ketamine 5 mg/kg i.v. 1 h before HFS prevents LTP (last-hour response, "
            "% of the same ketamine schedule without HFS)", "Benrath et al. 2005",
            "prevented (<= 115%)", (HFS_KETAMINE_BEFORE, HFS_KETAMINE_SHAM), _percent_of_sham, -math.inf, 115.0, "%"),

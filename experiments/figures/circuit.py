@@ -27,6 +27,7 @@ LAYOUT = {
     "off_cells": (6.6, 5.5, "OFF"),
     "neutral_cells": (9.0, 5.5, "NEUTRAL"),
     "lamina1_nk1r": (2.6, 3.3, "lamina I\nNK1R+"),
+    "spino_pag": (4.3, 2.3, "lamina I\nspino-PAG"),
     "wdr": (6.0, 3.3, "WDR"),
     "excitatory_interneurons": (0.9, 1.95, "excitatory\ninterneurons"),
     "inhibitory_interneurons": (8.4, 1.95, "inhibitory\ninterneurons"),

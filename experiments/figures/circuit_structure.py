@@ -31,7 +31,7 @@ import brian2
 from brian2 import ms
 
 from circuits import ParameterSet, build_circuit
-from circuits.circuit import AFFERENT_POPULATIONS, CELL_POPULATIONS
+from circuits.circuit import AFFERENT_POPULATIONS, CELL_SECTIONS
 from circuits.parameters import DESCENDING_PATHWAYS
 from circuits.synapses import CHANNELS
 
@@ -60,7 +60,7 @@ def describe(scale: float, seed: int) -> dict[str, Any]:
     finally:
         brian2.prefs.logging.warn_for_unused_objects = warn_unused
     regions = {p: "afferents" for p in AFFERENT_POPULATIONS}
-    regions.update({p: section.split(".")[0] for p, section in CELL_POPULATIONS.items()})
+    regions.update({p: section.split(".")[0] for p, section in CELL_SECTIONS.items()})
     populations = {p: {"n": sizes[p], "region": region} for p, region in regions.items()}
     pathways = {}
     for name, k_built in built.items():

@@ -4,7 +4,8 @@ A probe is one run of the fast layer with ``n_test`` C-fibre-strength test pulse
 ``test_hz`` (the electrical stimulator of ``circuits.stimuli``). Its read-out, the C-fibre-evoked
 response, is the number of spikes per lamina I NK1R+ cell 90-300 ms after each pulse, averaged
 over the pulses: the spiking counterpart of the C-fibre-evoked field potential recorded in the
-LTP experiments (Benrath et al. 2004; Drdla et al. 2009). Runs of a protocol share one build, so
+LTP experiments (Benrath et al. 2004; Drdla et al. 2009); the same read-out of the spino-PAG
+cells carries the suffix ``_spino_pag`` (Ikeda et al. 2006). Runs of a protocol share one build, so
 the probe duration also bounds any other run of the protocol (a conditioning train is cut into
 runs of that length, carried from one to the next by the two-time-scale engine).
 """
@@ -37,31 +38,40 @@ def duration_s(knobs: dict) -> float:
     return windup.duration_s(test_train(knobs))
 
 
-def evoked_response(spikes: dict, n_cells: int, knobs: dict) -> float:
-    """Spikes per lamina I NK1R+ cell in the C-fibre window, averaged over the test pulses."""
-    times_s = spikes["lamina1_nk1r"][0] / 1000.0
+def evoked_response(spikes: dict, n_cells: int, knobs: dict, population: str = "lamina1_nk1r") -> float:
+    """Spikes per cell of ``population`` in the C-fibre window, averaged over the test pulses."""
+    times_s = spikes[population][0] / 1000.0
     counts = [np.count_nonzero((times_s >= t + C_WINDOW_S[0]) & (times_s < t + C_WINDOW_S[1]))
               for t in windup.pulse_times(test_train(knobs))]
     return float(np.mean(counts)) / n_cells
 
 
+#: The lamina I projection classes whose C-fibre input is plastic, with the suffix of their
+#: read-outs: NK1R+ (spino-parabrachial) cells, the LTP cells of Ikeda et al. 2003 and of the field
+#: potentials of Benrath et al. 2004 and Drdla et al. 2009, unsuffixed; spino-PAG cells (Ikeda et
+#: al. 2006) with ``_spino_pag``.
+PROJECTION_CLASSES = {"lamina1_nk1r": ("", "lamina I NK1R+"), "spino_pag": ("_spino_pag", "spino-PAG")}
+
+
 def ltp_readouts(probes: list, sizes: dict, knobs: dict, *, baseline: int, last_min: float = 60.0) -> dict[str, Readout]:
-    """Evoked responses of the probes (records of ``CoupledRun.probe``) against the probe
-    ``baseline``; ``ltp_percent`` averages the probes of the last ``last_min`` minutes."""
+    """Evoked responses of the probes (records of ``CoupledRun.probe``) of each projection class
+    against the probe ``baseline``; ``ltp_percent`` averages the probes of the last ``last_min`` minutes."""
     times_min = np.array([r.time_s for r in probes]) / MIN
-    evoked = np.array([evoked_response(r.spikes, sizes["lamina1_nk1r"], knobs) for r in probes])
-    reference = evoked[baseline]
-    percent = 100.0 * evoked / reference if reference > 0 else np.full_like(evoked, np.nan)
     last = times_min >= times_min[-1] - last_min + 1e-9
-    return {
-        "probe_times_min": Readout(times_min, "min", "time of each probe"),
-        "evoked_response": Readout(evoked, "1", "spikes per lamina I NK1R+ cell 90-300 ms after a C-fibre test pulse"),
-        "evoked_percent": Readout(percent, "%", "evoked response as a percentage of the baseline probe"),
-        "ltp_percent": Readout(float(np.mean(percent[last])), "%",
-                               f"mean evoked response of the probes in the last {last_min:g} min, % of baseline"),
-        "potentiation_mean": Readout(np.array([r.states["potentiation_mean"] for r in probes]), "1",
-                                     "mean potentiation of the plastic C-fibre input before each probe"),
-    }
+    readouts = {"probe_times_min": Readout(times_min, "min", "time of each probe")}
+    for population, (suffix, label) in PROJECTION_CLASSES.items():
+        evoked = np.array([evoked_response(r.spikes, sizes[population], knobs, population) for r in probes])
+        reference = evoked[baseline]
+        percent = 100.0 * evoked / reference if reference > 0 else np.full_like(evoked, np.nan)
+        readouts.update({
+            f"evoked_response{suffix}": Readout(evoked, "1", f"spikes per {label} cell 90-300 ms after a C-fibre test pulse"),
+            f"evoked_percent{suffix}": Readout(percent, "%", f"{label} evoked response as a percentage of the baseline probe"),
+            f"ltp_percent{suffix}": Readout(float(np.mean(percent[last])), "%",
+                                            f"mean {label} evoked response of the probes in the last {last_min:g} min, % of baseline"),
+            f"potentiation_mean{suffix}": Readout(np.array([r.states[f"potentiation_mean_{population}"] for r in probes]), "1",
+                                                  f"mean potentiation of the plastic C-fibre input of {label} cells before each probe"),
+        })
+    return readouts
 
 
 def protocol_time_spikes(records: list) -> dict:

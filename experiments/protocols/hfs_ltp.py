@@ -134,8 +134,8 @@ def run(context: RunContext) -> RunResult:
     readouts["ketamine_uM"] = Readout(np.array([r.modulation.blocker_uM for r in probes]), "uM",
                                       "unbound ketamine at the effect site during each probe")
     readouts["conditioning_potentiation"] = Readout(
-        float(np.mean(conditioning[-1].early_after)), "1",
-        "mean early potentiation of the plastic C-fibre input after the last conditioning run")
+        float(np.mean(conditioning[-1].early_after[coupled.plastic_classes["lamina1_nk1r"]])), "1",
+        "mean early potentiation of the plastic C-fibre input of NK1R+ cells after the last conditioning run")
     after_window = readouts["probe_times_min"].value >= remifentanil_window_min(knobs)[1]
     readouts["potentiation_after_remifentanil"] = Readout(
         float(readouts["potentiation_mean"].value[after_window][0]) if after_window.any() else float("nan"), "1",

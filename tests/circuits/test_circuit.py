@@ -140,3 +140,22 @@ def test_electrical_recruitment_of_c_fibres_grows_with_stimulus_strength(circuit
     c_fibres = np.concatenate([circuit.indices(p) for p in ("c_peptidergic", "c_nonpeptidergic")])
     assert np.mean(thresholds[c_fibres] <= 10.0) == pytest.approx(0.5, abs=0.15)
     assert np.all(thresholds[c_fibres] <= 30.0)
+
+
+def test_spino_pag_cells_leave_the_rest_of_the_network_as_it_was(circuits_at_two_scales):
+    """The spino-PAG class (Ikeda et al. 2006) is a read-out branch: its group has no background
+    noise and no run of random draws, no pathway leaves it, and the pathways into it are drawn
+    after all others, so the wiring, the noise and hence the spikes of every other cell are those
+    of the network without it."""
+    params, circuit, _ = circuits_at_two_scales
+    group = circuit.groups["spino_pag"]
+    assert circuit.populations["spino_pag"] == ("spino_pag", 0, len(group))
+    # the background current of ``neurons`` is a run_regularly that draws normal numbers; none here
+    assert "background" in [o.name for o in circuit.groups["neurons"].contained_objects]
+    assert {o.name for o in group.contained_objects} == {"spino_pag_stateupdater", "spino_pag_spike_thresholder",
+                                                         "spino_pag_spike_resetter"}
+    assert float(np.max(np.abs(circuit.parameter_values()[("spino_pag", "sigma_noise")]))) == 0.0
+    names = list(params.subsections("connections"))
+    into = [k for k, name in enumerate(names) if name.endswith("_to_spino_pag")]
+    assert into and into == list(range(len(names) - len(into), len(names)))
+    assert not any(name.startswith("spino_pag_to_") for name in names)

@@ -1,8 +1,8 @@
 """LTP of C-fibre responses in lamina I by conditioning stimulation, against Benrath et al. 2004
 and 2005 (shared/science/targets.md, section 3): HFS potentiates C-fibre-evoked responses to
 ~150%; S(+)-ketamine 5 mg/kg given before HFS prevents LTP and given after it leaves LTP in
-place; a brief high-dose
-remifentanil infusion erases it (Drdla-Schutting et al. 2012).
+place; a brief high-dose remifentanil infusion erases it (Drdla-Schutting et al. 2012); 2 Hz
+conditioning potentiates spino-PAG but not spino-parabrachial neurons (Ikeda et al. 2006).
 
 The conditions share one build slot. Probes are 5 test pulses at 0.5 Hz every 20 min, one
 hour before and one hour after conditioning.
@@ -22,7 +22,8 @@ KNOBS = dict({name: knob.default for name, knob in hfs_ltp.KNOBS.items()}, follo
 #: probe before HFS is not a drug-free baseline.
 CONDITIONS = {"control": {}, "ketamine after": {"ketamine_mg_kg": 5.0, "ketamine_timing": "after"},
               "ketamine before": {"ketamine_mg_kg": 5.0, "ketamine_timing": "before"},
-              "ketamine before, sham": {"ketamine_mg_kg": 5.0, "ketamine_timing": "before", "conditioning_strength": 0.0}}
+              "ketamine before, sham": {"ketamine_mg_kg": 5.0, "ketamine_timing": "before", "conditioning_strength": 0.0},
+              "2 Hz": {"pattern": "2hz"}}
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,35 @@ def test_ketamine_before_hfs_prevents_ltp(hfs_runs):
     assert control["potentiation_mean"][-1] > 0.2
     assert before["potentiation_mean"][-1] < 0.1 * control["potentiation_mean"][-1]
     assert before["ltp_percent"] <= 1.15 * sham["ltp_percent"]
+
+
+def test_2hz_conditioning_potentiates_spino_pag_neurons(hfs_runs):
+    """Conditioning at 2 Hz for 2 min (C-fibre strength) induces LTP in all lamina I neurons
+    projecting to the PAG (Ikeda et al. 2006 Science 312:1659; Sandkuehler 2007 Mol Pain 3:9,
+    Fig. 1): their C-fibre synapses keep over a fifth of the largest potentiation at the last
+    probe, an hour later, and their evoked responses of the last hour exceed 115% of baseline."""
+    run = hfs_runs["2 Hz"]
+    assert run["potentiation_mean_spino_pag"][-1] > 0.2
+    assert run["ltp_percent_spino_pag"] > 115.0
+
+
+def test_2hz_conditioning_does_not_potentiate_nk1r_neurons(hfs_runs):
+    """Low-frequency conditioning is never effective in spino-parabrachial (NK1R+) lamina I
+    neurons (Sandkuehler 2007 Mol Pain 3:9, Fig. 1: 0 of 7): their C-fibre synapses gain less
+    than 0.05 of baseline efficacy at 2 Hz, while HFS potentiates them (> 0.2)."""
+    assert hfs_runs["2 Hz"]["conditioning_potentiation"] < 0.05
+    assert hfs_runs["control"]["conditioning_potentiation"] > 0.2
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: 100 Hz trains drive spino-PAG cells to fire throughout, so "
+                   "their T-type Ca2+ entry, limited by inactivation, still holds Ca2+ above the potentiation "
+                   "threshold for seconds; the slow induction rate then potentiates them about as much as 2 Hz "
+                   "(experiments/fits/spino_pag_ltp.toml)")
+def test_hfs_is_ineffective_in_spino_pag_neurons(hfs_runs):
+    """Conditioning HFS, which potentiates every spino-parabrachial neuron, is ineffective in
+    spino-PAG neurons (Sandkuehler 2007 Mol Pain 3:9, Fig. 1, after Ikeda et al. 2006): their
+    potentiation at the last probe is under 0.05."""
+    assert hfs_runs["control"]["potentiation_mean_spino_pag"][-1] < 0.05
 
 
 #: Depotentiation runs: remifentanil i.v. for 60 min from 30 min after HFS, probes to 150 min after.

@@ -29,7 +29,8 @@ class StandInLayer:
         self.induced, self.blocked, self.closes, self.seen = induced, blocked, closes, []
         self.on_hz, self.intact = on_hz, intact
         self._early = np.zeros(N_PLASTIC)
-        self.circuit = SimpleNamespace(plastic_cells=lambda: ("neurons", 2, 2 + N_PLASTIC),
+        self.circuit = SimpleNamespace(plastic_cells=lambda: [("neurons", 2, 2 + N_PLASTIC // 2),
+                                                                     ("neurons", 2 + N_PLASTIC // 2, 2 + N_PLASTIC)],
                                        indices=lambda population: np.arange(N_CELLS),
                                        pathways={name: ("central_synapses", 0, 4, 4) for name in DESCENDING_PATHWAYS})
 
