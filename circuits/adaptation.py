@@ -332,13 +332,10 @@ class SlowState:
         plastic cells, or with ``classes`` (name -> slice of the per-cell arrays) over each class,
         named ``early_mean_<name>`` and so on."""
         mean = (lambda x: float(np.mean(x)) if np.size(x) else 0.0)
-        if classes is not None:
-            out = {k: v for k, v in self.scalars().items() if not k.endswith("_mean")}
-            for name, cells in classes.items():
-                for key, values in (("early", self.early), ("consolidated", self.consolidated),
-                                    ("potentiation", self.potentiation)):
-                    out[f"{key}_mean_{name}"] = mean(values[cells])
-            return out
+        parts = {"": slice(None)} if classes is None else {f"_{name}": cells for name, cells in classes.items()}
+        means = {f"{key}_mean{suffix}": mean(values[cells]) for suffix, cells in parts.items()
+                 for key, values in (("early", self.early), ("consolidated", self.consolidated),
+                                     ("potentiation", self.potentiation))}
         return {
             "desensitisation": float(self.desensitisation),
             "acute_desensitisation": float(self.acute_desensitisation),
@@ -351,9 +348,7 @@ class SlowState:
             "transporter_expression": float(self.transporter_expression),
             "afferent_potentiation": float(self.afferent_potentiation),
             "depotentiation": float(self.depotentiation),
-            "early_mean": mean(self.early),
-            "consolidated_mean": mean(self.consolidated),
-            "potentiation_mean": mean(self.potentiation),
+            **means,
         }
 
 

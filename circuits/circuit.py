@@ -58,6 +58,10 @@ PAG_POPULATIONS = {"spino_pag": "dorsal_horn.spino_pag"}
 CELL_GROUPS = {"neurons": CELL_POPULATIONS, "spino_pag": PAG_POPULATIONS}
 #: Population -> parameter section, over all groups of central cells.
 CELL_SECTIONS = {**CELL_POPULATIONS, **PAG_POPULATIONS}
+#: Constants shared within a group that a one-population group takes from its own section
+#: instead of the common ``calcium`` and ``plasticity`` sections: the T-type Ca2+ route and the
+#: slower induction of the spino-PAG class (Ikeda et al. 2006).
+GROUP_CONSTANTS = {"spino_pag": (*nrn.T_TYPE_PARAMETERS, "nmda_ca_gain", "k_ltp", "theta_d")}
 RVM_POPULATIONS = ("on_cells", "off_cells", "neutral_cells")
 SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons", "inhibitory_interneurons")
 #: Dorsal horn cells with postsynaptic mu-opioid receptors ([T] Kemp et al. 1996; Drdla et al. 2009)
@@ -203,10 +207,9 @@ class Circuit:
                 values[(group, key)] = value
         for key, value in params.section("plasticity").items():
             values[(group, key)] = value
-        if group == "spino_pag":
-            # the T-type Ca2+ route and the slower induction of the spino-PAG class (Ikeda et al. 2006)
-            for key in (*nrn.T_TYPE_PARAMETERS, "nmda_ca_gain", "k_ltp", "theta_d"):
-                values[(group, key)] = params[f"{PAG_POPULATIONS['spino_pag']}.{key}"]
+        for key in GROUP_CONSTANTS.get(group, ()):
+            (population,) = CELL_GROUPS[group]
+            values[(group, key)] = params[f"{CELL_SECTIONS[population]}.{key}"]
         clearance = params.section("glutamate_clearance")
         for key in ("spillover_saturation", "spillover_onset"):
             values[(group, key)] = clearance[key]
@@ -248,17 +251,15 @@ class Circuit:
             if population in MOR_SPINAL_POPULATIONS:
                 girk[cells] = actions["girk_dorsal_horn"] * modulation.mor_spinal
         rebound, plastic_cell, ltp_early, ltp_late = (np.zeros(n_cells) for _ in range(4))
-        # the slow layer's per-cell arrays run over the plastic populations in order
-        offset = 0
-        for population in PLASTIC_POPULATIONS:
+        for population, part in self.plastic_classes().items():
+            if self.populations[population][0] != group:
+                continue
             cells = self.indices(population)
-            if self.populations[population][0] == group:
-                plastic_cell[cells] = 1.0
-                for target, state in ((ltp_early, modulation.ltp_early), (ltp_late, modulation.ltp_late)):
-                    target[cells] = state[offset:offset + len(cells)] if np.ndim(state) else state
-                if population in REBOUND_POPULATIONS:
-                    rebound[cells] = modulation.rebound
-            offset += len(cells)
+            plastic_cell[cells] = 1.0
+            for target, state in ((ltp_early, modulation.ltp_early), (ltp_late, modulation.ltp_late)):
+                target[cells] = state[part] if np.ndim(state) else state
+            if population in REBOUND_POPULATIONS:
+                rebound[cells] = modulation.rebound
         blocked = mod.blocked_at_rest(params, modulation.blocker, modulation.blocker_uM,
                                       self.parameter_array(params, "E_L", group))
         values = {(group, "g_girk"): girk, (group, "spillover"): spillover,
@@ -315,6 +316,15 @@ class Circuit:
         projection neurons), in the order of the slow layer's per-cell arrays."""
         return [self.populations[population] for population in PLASTIC_POPULATIONS]
 
+    def plastic_classes(self) -> dict[str, slice]:
+        """The part of the slow layer's per-cell arrays (``circuits.adaptation``) that each plastic
+        population holds: the populations of :data:`PLASTIC_POPULATIONS` one after the other."""
+        parts, start = {}, 0
+        for population in PLASTIC_POPULATIONS:
+            parts[population] = slice(start, start + self.size(population))
+            start += self.size(population)
+        return parts
+
 
 #: Synaptic constants shared by all cells (``synapses`` section of the parameters).
 SYNAPTIC_CONSTANTS = ("mg_K0", "mg_slope", "E_exc", "E_gaba", "E_gly", "E_K", "tau_ampa", "tau_nmda_rise",
@@ -362,17 +372,17 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
                             reset=aff.AFFERENT_RESET, refractory=aff.AFFERENT_REFRACTORY,
                             namespace={"force_ratio": force_ratio, "force_onset": force_onset},
                             clock=clock, name="afferents")
-    cell_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in CELL_POPULATIONS.items()}
-    neurons = NeuronGroup(sum(cell_sizes.values()), nrn.neuron_equations(params["calcium.n_can"]),
-                          threshold=nrn.THRESHOLD, reset=nrn.RESET, refractory="t_ref", method="euler",
-                          clock=clock, name="neurons")
-    neurons.dt_background = params["synapses.dt_background"]
+    cell_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in CELL_SECTIONS.items()}
+    cells = {}
+    for name, (extra_equations, reset) in {"neurons": ("", nrn.RESET),
+                                           "spino_pag": (nrn.T_TYPE_CALCIUM, nrn.RESET_T_TYPE)}.items():
+        cells[name] = NeuronGroup(sum(cell_sizes[p] for p in CELL_GROUPS[name]),
+                                  nrn.neuron_equations(params["calcium.n_can"]) + extra_equations,
+                                  threshold=nrn.THRESHOLD, reset=reset, refractory="t_ref", method="euler",
+                                  clock=clock, name=name)
+        cells[name].dt_background = params["synapses.dt_background"]
+    neurons, spino_pag = cells["neurons"], cells["spino_pag"]
     neurons.run_regularly(nrn.BACKGROUND_UPDATE, clock=background_clock, when="start", name="background")
-    pag_sizes = {p: scaled_size(params[f"{sec}.n"], scale) for p, sec in PAG_POPULATIONS.items()}
-    spino_pag = NeuronGroup(sum(pag_sizes.values()), nrn.neuron_equations(params["calcium.n_can"]) + nrn.T_TYPE_CALCIUM,
-                            threshold=nrn.THRESHOLD, reset=nrn.RESET_T_TYPE, refractory="t_ref", method="euler",
-                            clock=clock, name="spino_pag")
-    spino_pag.dt_background = params["synapses.dt_background"]
     rvm_state = NeuronGroup(1, stim.RVM_STATE_EQUATIONS, method="euler", clock=clock, name="rvm_state")
     stimulator = NeuronGroup(1, stim.STIMULATOR_EQUATIONS, threshold=stim.STIMULATOR_THRESHOLD,
                              reset=stim.STIMULATOR_RESET, clock=clock, name="stimulator")
@@ -387,16 +397,13 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         populations[population] = ("afferents", start, start + sizes[population])
         afferents.population[start:start + sizes[population]] = k
         start += sizes[population]
-    start = 0
-    for k, population in enumerate(CELL_POPULATIONS):
-        populations[population] = ("neurons", start, start + cell_sizes[population])
-        neurons.population[start:start + cell_sizes[population]] = k
-        start += cell_sizes[population]
-    start = 0
-    for k, population in enumerate(PAG_POPULATIONS, start=len(CELL_POPULATIONS)):
-        populations[population] = ("spino_pag", start, start + pag_sizes[population])
-        spino_pag.population[start:start + pag_sizes[population]] = k
-        start += pag_sizes[population]
+    index = {population: k for k, population in enumerate(CELL_SECTIONS)}
+    for name, members in CELL_GROUPS.items():
+        start = 0
+        for population in members:
+            populations[population] = (name, start, start + cell_sizes[population])
+            cells[name].population[start:start + cell_sizes[population]] = index[population]
+            start += cell_sizes[population]
     populations.update({"heat_trials": ("heat", 0, 1), "stimulator": ("stimulator", 0, 1),
                         "withdrawal": ("withdrawal", 0, 1)})
     fast_spiking = np.zeros(len(neurons), dtype=bool)
@@ -455,14 +462,12 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
         setattr(groups[owner], variable, value)
     heat.T_skin = params["heat.T_base"]
     afferents.T_skin = linked_var(heat, "T_skin", index=np.zeros(len(afferents), dtype=int))
-    neurons.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(neurons), dtype=int))
+    for group in cells.values():
+        group.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(group), dtype=int))
+        group.I_bg = "mu_noise"
+        group.ca = params["calcium.ca_rest"]
     neurons.v = "E_L + 2*mV*randn()"
-    neurons.I_bg = "mu_noise"
-    neurons.ca = params["calcium.ca_rest"]
-    spino_pag.rvm_state = linked_var(rvm_state, "drive", index=np.zeros(len(spino_pag), dtype=int))
-    spino_pag.v = "E_L"
-    spino_pag.I_bg = "mu_noise"
-    spino_pag.ca = params["calcium.ca_rest"]
+    spino_pag.v = "E_L"  # no draw: see PAG_POPULATIONS
     spino_pag.h_t = 1.0
     rvm_state.drive = params["rvm.state.mean"]
     withdrawal.n_wdr = cell_sizes["wdr"]

@@ -32,7 +32,7 @@ import numpy as np
 from circuits import Modulation, ParameterSet
 from circuits import adaptation
 from circuits import pharmacokinetics as pk
-from circuits.circuit import DESCENDING_PATHWAYS, PLASTIC_POPULATIONS, SPINAL_POPULATIONS
+from circuits.circuit import DESCENDING_PATHWAYS, SPINAL_POPULATIONS
 
 from .engine import FastLayer, RunArgs
 
@@ -63,11 +63,9 @@ class CoupledRun:
         self.layer, self.params, self.regimen = layer, params, list(regimen)
         self.species, self.blocker = species, blocker
         self._plastic = layer.circuit.plastic_cells()
-        sizes = [stop - first for _, first, stop in self._plastic]
         #: slice of the slow layer's per-cell arrays held by each plastic population
-        self.plastic_classes = {population: slice(int(np.sum(sizes[:k])), int(np.sum(sizes[:k + 1])))
-                                for k, population in enumerate(PLASTIC_POPULATIONS)}
-        self.state = adaptation.initial_state(sum(sizes), params)
+        self.plastic_classes = layer.circuit.plastic_classes()
+        self.state = adaptation.initial_state(sum(stop - first for _, first, stop in self._plastic), params)
         self.time_s = float(start_s)
         self.nmda_activity = 1.0
         self.descending_drive = 0.0

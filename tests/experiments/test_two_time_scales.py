@@ -29,8 +29,10 @@ class StandInLayer:
         self.induced, self.blocked, self.closes, self.seen = induced, blocked, closes, []
         self.on_hz, self.intact = on_hz, intact
         self._early = np.zeros(N_PLASTIC)
-        self.circuit = SimpleNamespace(plastic_cells=lambda: [("neurons", 2, 2 + N_PLASTIC // 2),
-                                                                     ("neurons", 2 + N_PLASTIC // 2, 2 + N_PLASTIC)],
+        half = N_PLASTIC // 2
+        self.circuit = SimpleNamespace(plastic_cells=lambda: [("neurons", 2, 2 + half), ("neurons", 2 + half, 2 + N_PLASTIC)],
+                                       plastic_classes=lambda: {"lamina1_nk1r": slice(0, half),
+                                                                "spino_pag": slice(half, N_PLASTIC)},
                                        indices=lambda population: np.arange(N_CELLS),
                                        pathways={name: ("central_synapses", 0, 4, 4) for name in DESCENDING_PATHWAYS})
 
