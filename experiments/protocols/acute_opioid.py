@@ -14,16 +14,24 @@ withdrawal after acute dependence (Kim, Fields & Barbaro 1990 Brain Res 516:37: 
 i.v. morphine) (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185; Kaplan & Fields 1991
 J Neurosci 11:1433). All blocks run on one build.
 
+Each block is followed by a mechanical (paw withdrawal) threshold test in the same drug and
+slow state: one run per force of ``forces_mN``, each ``spontaneous_s`` of ongoing activity (so
+the ongoing RVM activity of the state is in place) and then ``stimulus_s`` of the force; the
+threshold is the force at which the peak WDR population rate reaches the reflex criterion, as in
+``mechanical`` and ``threshold_course`` (Bederson, Fields & Barbaro 1990: tail-flick latency
+and paw withdrawal threshold both fall below baseline in precipitated withdrawal).
+
 Read-outs per block (``_baseline``, ``_drug``, ``_naloxone``): mean withdrawal latency (the
-cut-off when no withdrawal), mean ongoing rates of ON, OFF and NEUTRAL cells, the fraction of
-active OFF cell-trials that pause at withdrawal and the lowest OFF rate during the trials; and
-each later block's ratio to the baseline. Spikes are stored at protocol time (each block from
-its start).
+cut-off when no withdrawal), the mechanical withdrawal threshold, mean ongoing rates of ON, OFF
+and NEUTRAL cells, the fraction of active OFF cell-trials that pause at withdrawal and the
+lowest OFF rate during the trials; and each later block's ratio to the baseline. Spikes are
+stored at protocol time: each block from its start, its force runs after it, one after the other.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Callable
 
 import numpy as np
 
@@ -33,7 +41,7 @@ from circuits import pharmacokinetics as pk
 from .. import analysis
 from ..engine import FastLayer
 from ..two_time_scales import CoupledRun
-from . import c_fibre_probe, heat_trials
+from . import heat_trials, threshold_course
 from .base import Knob, Readout, RunContext, RunResult
 
 NAME = "acute_opioid"
@@ -52,6 +60,7 @@ KNOBS = {
     "spontaneous_s": Knob(20.0, "s", "ongoing activity recorded before the first trial of each block",
                           minimum=1.0, maximum=600.0),
     **{name: heat_trials.KNOBS[name] for name in ("t_before_s", "t_after_s", "rvm_inactivated", "dlf_lesion")},
+    **{name: threshold_course.KNOBS[name] for name in ("forces_mN", "stimulus_s")},
 }
 MIN = 60.0
 #: the dose is given this long after the baseline block starts, so the block is drug-free (s)
@@ -79,17 +88,63 @@ def run(context: RunContext) -> RunResult:
             coupled.advance(t)
             modulation = coupled.modulation()
             records.append(SimpleNamespace(time_s=t, spikes=coupled.run_only(run_args), modulation=modulation))
-            context.progress((k + 1) / len(blocks), f"{block} block simulated")
+            context.progress((k + 1) / (2 * len(blocks)), f"{block} block simulated")
     finally:
         layer.close()
-    readouts = {}
-    for block, record in zip(blocks, records):
+    force_tests = mechanical_tests(context, [r.modulation for r in records],
+                                   lambda k: context.progress((len(blocks) + k + 1) / (2 * len(blocks)),
+                                                              f"{list(blocks)[k]} threshold test simulated"))
+    peaks, thresholds = threshold_course.thresholds_of(force_tests, sizes, knobs, params,
+                                                       start_s=warm_up_s(knobs))
+    readouts = {"forces_mN": Readout(np.asarray(knobs["forces_mN"], dtype=float), "mN", "forces of each threshold test")}
+    for block, record, peak, threshold in zip(blocks, records, peaks, thresholds):
         readouts.update(block_readouts(record.spikes, sizes, knobs, cutoff, suffix=f"_{block}"))
+        readouts[f"wdr_peak_rate_hz_{block}"] = Readout(peak, "Hz", "peak WDR population rate (reflex kernel) per force")
+        readouts[f"withdrawal_threshold_mN_{block}"] = Readout(
+            float(threshold), "mN", "mechanical withdrawal threshold: force at which the WDR output reaches the reflex "
+                                    "criterion (the largest force when none does)")
         readouts[f"mor_activation_{block}"] = Readout(record.modulation.mor_rvm, "1", "RVM MOR activation in the block")
         readouts[f"cck_drive_{block}"] = Readout(record.modulation.cck_drive, "1", "RVM CCK drive in the block")
+        readouts[f"rebound_rvm_{block}"] = Readout(record.modulation.rebound_rvm, "1",
+                                                   "withdrawal rebound of MOR signalling in the RVM in the block")
     for block in list(blocks)[1:]:
         readouts.update(block_effects(readouts, block))
-    return RunResult(spikes=c_fibre_probe.protocol_time_spikes(records), population_sizes=sizes, readouts=readouts)
+    heat_s, force_s = heat_trials.duration_s(knobs, cutoff), warm_up_s(knobs) + knobs["stimulus_s"]
+    timeline = [(1000.0 * r.time_s, r.spikes) for r in records]
+    timeline += [(1000.0 * (r.time_s + heat_s + k * force_s), spikes)
+                 for r, runs in zip(records, force_tests) for k, spikes in enumerate(runs)]
+    return RunResult(spikes=analysis.on_timeline(timeline), population_sizes=sizes, readouts=readouts)
+
+
+def warm_up_s(knobs: dict) -> float:
+    """Ongoing activity before the force of each threshold-test run: ``spontaneous_s`` in whole
+    steps of ``stimulus_s`` (the step of the force TimedArray)."""
+    return knobs["stimulus_s"] * max(1, int(round(knobs["spontaneous_s"] / knobs["stimulus_s"])))
+
+
+def mechanical_tests(context: RunContext, modulations: list, done: Callable[[int], None]) -> list[list[dict]]:
+    """Spikes of the threshold test of each block (one run per force) on one build whose force
+    step follows :func:`warm_up_s` of ongoing activity."""
+    knobs, params = context.knobs, context.params
+    n_warm = int(round(warm_up_s(knobs) / knobs["stimulus_s"]))
+    schedule = (np.array([0.0] * n_warm + [threshold_course.REFERENCE_FORCE_MN]), knobs["stimulus_s"])
+    layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=schedule),
+                      warm_up_s(knobs) + knobs["stimulus_s"], device=context.device, seed=context.seed,
+                      build_root=context.build_root, dt_ms=context.dt_ms)
+    tests = []
+    try:
+        for k, modulation in enumerate(modulations):
+            runs = []
+            for force in knobs["forces_mN"]:
+                args = layer.circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"],
+                                                      dlf_lesion=knobs["dlf_lesion"], modulation=modulation)
+                args[("afferents", "force_gain")] = force / threshold_course.REFERENCE_FORCE_MN
+                runs.append(layer.run(args))
+            tests.append(runs)
+            done(k)
+    finally:
+        layer.close()
+    return tests
 
 
 def block_readouts(spikes: dict, sizes: dict, knobs: dict, cutoff_s: float, *, suffix: str) -> dict[str, Readout]:
@@ -139,7 +194,9 @@ def block_effects(readouts: dict[str, Readout], block: str) -> dict[str, Readout
     def ratio(name: str) -> float:
         before = readouts[f"{name}_baseline"].value
         return float(readouts[f"{name}_{block}"].value / before) if before > 0 else float("nan")
-    out = {f"latency_ratio_{block}": Readout(ratio("latency_s"), "1", f"withdrawal latency, {block} over baseline")}
+    out = {f"latency_ratio_{block}": Readout(ratio("latency_s"), "1", f"withdrawal latency, {block} over baseline"),
+           f"threshold_ratio_{block}": Readout(ratio("withdrawal_threshold_mN"), "1",
+                                               f"mechanical withdrawal threshold, {block} over baseline")}
     for cls in ("on", "off", "neutral"):
         out[f"rate_{cls}_ratio_{block}"] = Readout(ratio(f"rate_{cls}_hz"), "1",
                                                    f"ongoing {cls.upper()}-cell rate, {block} over baseline")

@@ -113,13 +113,15 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
     return course
 
 
-def thresholds_of(tests: list, sizes: dict, knobs: dict, params) -> tuple[np.ndarray, np.ndarray]:
+def thresholds_of(tests: list, sizes: dict, knobs: dict, params, *, start_s: float = 0.0
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """(peak WDR population rates per test and force, threshold of each test) of threshold tests,
-    each a list of the runs of ``forces_mN``. A test in which no force reaches the criterion gets
-    the largest force, the cut-off of a von Frey series."""
+    each a list of the runs of ``forces_mN`` whose force is on for ``stimulus_s`` from
+    ``start_s``. A test in which no force reaches the criterion gets the largest force, the
+    cut-off of a von Frey series."""
     duration, tau_reflex_s = knobs["stimulus_s"], float(params["withdrawal.tau_reflex"])
     forces = np.asarray(knobs["forces_mN"], dtype=float)
-    peaks = np.array([[analysis.peak_kernel_rate(spikes["wdr"], sizes["wdr"], 0.0, duration, tau_reflex_s)
+    peaks = np.array([[analysis.peak_kernel_rate(spikes["wdr"], sizes["wdr"], start_s, start_s + duration, tau_reflex_s)
                        for spikes in runs] for runs in tests])
     reflex_hz = float(params["withdrawal.rate_threshold"])
     thresholds = np.array([threshold_crossing(forces, peak, reflex_hz) for peak in peaks])

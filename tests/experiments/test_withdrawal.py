@@ -1,7 +1,8 @@
 """Naloxone-precipitated withdrawal after acute morphine dependence against Kaplan & Fields 1991
 (J Neurosci 11:1433) and Bederson, Fields & Barbaro 1990 (shared/science/targets.md): morphine
-2 mg/kg i.v., naloxone 1 mg/kg i.v. 15 min later, heat trials 10 min after the morphine and 2 min
-after naloxone, with the RVM intact and with lidocaine in the RVM.
+2 mg/kg i.v., naloxone 1 mg/kg i.v. 15 min later, heat trials and a paw withdrawal (mechanical)
+threshold test 10 min after the morphine and 2 min after naloxone, with the RVM intact and with
+lidocaine in the RVM.
 """
 
 import pytest
@@ -27,6 +28,19 @@ def test_lidocaine_in_the_rvm_leaves_the_baseline_latency_unchanged(runs):
     assert abs(ratio - 1.0) < 0.1
 
 
+def test_lidocaine_in_the_rvm_leaves_the_baseline_paw_threshold_unchanged(runs):
+    """RVM lidocaine does not change the drug-free withdrawal threshold (Kaplan & Fields 1991;
+    Vanderah et al. 2001): within 10% of the intact baseline."""
+    ratio = runs["lidocaine"]["withdrawal_threshold_mN_baseline"] / runs["intact"]["withdrawal_threshold_mN_baseline"]
+    assert abs(ratio - 1.0) < 0.1
+
+
+def test_morphine_raises_the_paw_withdrawal_threshold(runs):
+    """Morphine 2 mg/kg i.v. is analgesic on the mechanical test as on the heat test (Bederson et
+    al. 1990): threshold at least 1.5 times baseline 10 min after the dose."""
+    assert runs["intact"]["threshold_ratio_drug"] > 1.5
+
+
 def test_naloxone_raises_on_cells_above_baseline(runs):
     """In precipitated withdrawal ON cells fire above their pre-morphine rate (Bederson et al.
     1990): ON ratio > 1.2."""
@@ -42,14 +56,26 @@ def test_naloxone_silences_off_cells(runs):
     assert runs["intact"]["rate_off_ratio_naloxone"] < 0.2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 5: the heat withdrawal latency has little room: WDR cells first fire when the A-delta heat "
-    "nociceptors are recruited 2.8 s into the ramp and the reflex follows ~0.6 s later, so ON cells at 4 times "
-    "baseline, ON->WDR weights 30 times larger or a 2-fold facilitation of afferent release leave the naloxone "
-    "latency at 0.98-1.00 of baseline (experiments/fits/naloxone_withdrawal.toml)"))
+WITHDRAWAL_HYPERALGESIA_MISS = (
+    "issue 5: no descending facilitation acts in withdrawal (naloxone latency and threshold 1.00 of baseline); "
+    "a presynaptic facilitation gated by the RVM withdrawal rebound gives 0.85 and 0.49, but first needs the "
+    "self-sustained ~450 Hz ON-cell state of the naloxone block removed, and the ON-cell weights that remove it "
+    "move the wind-up rows off their bands (experiments/fits/naloxone_withdrawal.toml)")
+
+
+@pytest.mark.xfail(strict=True, reason=WITHDRAWAL_HYPERALGESIA_MISS)
 def test_naloxone_precipitated_hyperalgesia_depends_on_the_rvm(runs):
     """Naloxone shortens the tail-flick latency below baseline (hyperalgesia; Kaplan & Fields
     1991: by ~20%), and lidocaine in the RVM abolishes that: latency ratio < 0.9 intact and
     > 0.95 with lidocaine."""
     assert runs["intact"]["latency_ratio_naloxone"] < 0.9
     assert runs["lidocaine"]["latency_ratio_naloxone"] > 0.95
+
+
+@pytest.mark.xfail(strict=True, reason=WITHDRAWAL_HYPERALGESIA_MISS)
+def test_naloxone_precipitated_mechanical_hyperalgesia_depends_on_the_rvm(runs):
+    """Naloxone lowers the paw withdrawal threshold below baseline (Bederson et al. 1990), and
+    lidocaine in the RVM abolishes that (Kaplan & Fields 1991): ratio < 0.9 intact and > 0.95 with
+    lidocaine."""
+    assert runs["intact"]["threshold_ratio_naloxone"] < 0.9
+    assert runs["lidocaine"]["threshold_ratio_naloxone"] > 0.95
