@@ -118,29 +118,28 @@ def run(context: RunContext) -> RunResult:
 
 def warm_up_s(knobs: dict) -> float:
     """Ongoing activity before the force of each threshold-test run: ``spontaneous_s`` in whole
-    steps of ``stimulus_s`` (the step of the force TimedArray)."""
-    return knobs["stimulus_s"] * max(1, int(round(knobs["spontaneous_s"] / knobs["stimulus_s"])))
+    steps of ``stimulus_s`` (the step of the force TimedArray, :func:`warm_up_steps`)."""
+    return warm_up_steps(knobs) * knobs["stimulus_s"]
+
+
+def warm_up_steps(knobs: dict) -> int:
+    """Force-free steps of ``stimulus_s`` before the force of each threshold-test run."""
+    return max(1, int(round(knobs["spontaneous_s"] / knobs["stimulus_s"])))
 
 
 def mechanical_tests(context: RunContext, modulations: list, done: Callable[[int], None]) -> list[list[dict]]:
     """Spikes of the threshold test of each block (one run per force) on one build whose force
     step follows :func:`warm_up_s` of ongoing activity."""
     knobs, params = context.knobs, context.params
-    n_warm = int(round(warm_up_s(knobs) / knobs["stimulus_s"]))
-    schedule = (np.array([0.0] * n_warm + [threshold_course.REFERENCE_FORCE_MN]), knobs["stimulus_s"])
+    schedule = (np.array([0.0] * warm_up_steps(knobs) + [threshold_course.REFERENCE_FORCE_MN]), knobs["stimulus_s"])
     layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=schedule),
                       warm_up_s(knobs) + knobs["stimulus_s"], device=context.device, seed=context.seed,
                       build_root=context.build_root, dt_ms=context.dt_ms)
     tests = []
     try:
         for k, modulation in enumerate(modulations):
-            runs = []
-            for force in knobs["forces_mN"]:
-                args = layer.circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"],
-                                                      dlf_lesion=knobs["dlf_lesion"], modulation=modulation)
-                args[("afferents", "force_gain")] = force / threshold_course.REFERENCE_FORCE_MN
-                runs.append(layer.run(args))
-            tests.append(runs)
+            tests.append([layer.run(threshold_course.force_run_args(layer.circuit, params, knobs, force, modulation))
+                          for force in knobs["forces_mN"]])
             done(k)
     finally:
         layer.close()

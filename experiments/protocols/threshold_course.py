@@ -84,12 +84,7 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
         coupled = CoupledRun(layer, params, doses, species="rat", blocker=blocker, start_s=start_s)
 
         def with_force(force_mN):
-            def run_args(modulation):
-                args = layer.circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"],
-                                                      dlf_lesion=knobs["dlf_lesion"], modulation=modulation)
-                args[("afferents", "force_gain")] = force_mN / REFERENCE_FORCE_MN
-                return args
-            return run_args
+            return lambda modulation: force_run_args(layer.circuit, params, knobs, force_mN, modulation)
 
         given = np.array([d.time if isinstance(d, pk.Dose) else d.start for d in doses], dtype=float)
         probe_at = np.union1d(probe_times, given[(given >= start_s) & (given <= np.max(probe_times))])
@@ -111,6 +106,16 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
     finally:
         layer.close()
     return course
+
+
+def force_run_args(circuit, params, knobs: dict, force_mN: float, modulation) -> dict:
+    """Run arguments of one threshold-test run of a build made with a force step of
+    :data:`REFERENCE_FORCE_MN`: ``force_mN`` in the drug and slow state ``modulation``, with the
+    ``rvm_inactivated`` and ``dlf_lesion`` knobs."""
+    args = circuit.parameter_values(params, rvm_inactivated=knobs["rvm_inactivated"], dlf_lesion=knobs["dlf_lesion"],
+                                    modulation=modulation)
+    args[("afferents", "force_gain")] = force_mN / REFERENCE_FORCE_MN
+    return args
 
 
 def thresholds_of(tests: list, sizes: dict, knobs: dict, params, *, start_s: float = 0.0
