@@ -69,6 +69,13 @@ MOR_SPINAL_POPULATIONS = ("lamina1_nk1r", "wdr", "excitatory_interneurons", "spi
 #: Every dorsal horn population, in any group (transporters and spillover act on all of them)
 DORSAL_HORN_POPULATIONS = SPINAL_POPULATIONS + tuple(PAG_POPULATIONS)
 C_FIBRE_POPULATIONS = ("c_peptidergic", "c_nonpeptidergic")
+#: Afferents whose central terminals carry the receptors of descending facilitation (5-HT3 on
+#: C and A-delta nociceptors: Zeitz et al. 2002 J Neurosci 22:1010)
+FACILITATED_AFFERENTS = C_FIBRE_POPULATIONS + ("adelta",)
+#: Cells whose nociceptive afferent input the descending facilitation raises: deep dorsal horn
+#: WDR neurons (5-HT3-mediated facilitation of their responses from the RVM: Suzuki et al. 2002
+#: Nat Neurosci 5:1319; Rygh et al. 2006 Eur J Neurosci 23:1665)
+FACILITATED_CELLS = ("wdr",)
 #: The plastic pathways: LTP at C-fibre synapses on lamina I projection neurons only, NK1R+
 #: (spino-parabrachial) cells (Ikeda et al. 2003 Science 299:1237) and spino-PAG cells (Ikeda et
 #: al. 2006 Science 312:1659).
@@ -210,6 +217,10 @@ class Circuit:
         for key in GROUP_CONSTANTS.get(group, ()):
             (population,) = CELL_GROUPS[group]
             values[(group, key)] = params[f"{CELL_SECTIONS[population]}.{key}"]
+        descending = params.section("descending_facilitation")  # its Hill coefficient is structural
+        values[(group, "tau_descending")] = descending["tau"]
+        values[(group, "facilitation_max")] = descending["max"]
+        values[(group, "facilitation_half_rate")] = descending["half_rate"]
         clearance = params.section("glutamate_clearance")
         for key in ("spillover_saturation", "spillover_onset"):
             values[(group, key)] = clearance[key]
@@ -280,7 +291,8 @@ class Circuit:
             n = len(self.groups[owner])
             for key in ("release", "intact"):
                 values[(owner, key)] = np.ones(n)
-            values[(owner, "plastic")] = np.zeros(n)
+            for key in ("plastic", "facilitated", "w_descending"):
+                values[(owner, key)] = np.zeros(n)
             for channel in syn.CHANNELS:
                 values[(owner, f"w_{channel}")] = np.zeros(n) * siemens
         release = mod.opioid_release(params, modulation)
@@ -294,6 +306,12 @@ class Circuit:
                 values[(owner, "release")][start:stop] = release["gaba_on_off"]
             if dlf_lesion and name in DESCENDING_PATHWAYS:
                 values[(owner, "intact")][start:stop] = 0.0
+            pre, post = name.split("_to_")
+            if pre in FACILITATED_AFFERENTS and post in DORSAL_HORN_POPULATIONS:
+                values[(owner, "facilitated")][start:stop] = 1.0
+            if pre == "on_cells" and post in FACILITATED_CELLS:
+                values[(owner, "w_descending")][start:stop] = (
+                    params["descending_facilitation.rebound_gain"] * modulation.rebound_rvm / k_eff)
         for name in PLASTIC_PATHWAYS:
             owner, start, stop, _ = self.pathways[name]
             values[(owner, "plastic")][start:stop] = 1.0
@@ -377,7 +395,7 @@ def build_circuit(params: ParameterSet, *, scale: float = 1.0, seed: int = 1,
     for name, (extra_equations, reset) in {"neurons": ("", nrn.RESET),
                                            "spino_pag": (nrn.T_TYPE_CALCIUM, nrn.RESET_T_TYPE)}.items():
         cells[name] = NeuronGroup(sum(cell_sizes[p] for p in CELL_GROUPS[name]),
-                                  nrn.neuron_equations(params["calcium.n_can"]) + extra_equations,
+                                  nrn.neuron_equations(params["calcium.n_can"], params["descending_facilitation.hill"]) + extra_equations,
                                   threshold=nrn.THRESHOLD, reset=reset, refractory="t_ref", method="euler",
                                   clock=clock, name=name)
         cells[name].dt_background = params["synapses.dt_background"]

@@ -20,6 +20,9 @@ the postsynaptic conductance, so no synapse carries clock-driven state):
   (Heinricher, Barbaro & Fields 1989); the anti-phase of OFF cells arises from ON-to-OFF
   inhibition, not from this drive.
 - ``na_available``: fraction of Na+ channels free to start spikes; lidocaine sets it to 0.
+- ``descending``: the recent rate of the cell's RVM ON-cell input (exponential trace,
+  ``tau_descending``), which sets the presynaptic facilitation of its nociceptive afferent input
+  (``facilitation``; see ``DESCENDING_FACILITATION``).
 """
 
 import numpy as np
@@ -132,7 +135,25 @@ theta_p : mmolar (shared)
 theta_d : mmolar (shared)
 """
 
-NEURON_EQUATIONS = NMDA_GATING + CALCIUM + PLASTICITY + """
+#: Descending facilitation of nociceptive afferent release: RVM ON-cell output acts on 5-HT3-like
+#: receptors of C and A-delta central terminals (Zeitz et al. 2002 J Neurosci 22:1010; Suzuki,
+#: Rygh & Dickenson 2004 Trends Pharmacol Sci 25:613). Each ON-cell spike adds to the target
+#: cell's trace ``descending`` (the mean rate of its ON-cell partners, averaged over
+#: ``tau_descending``), and the afferent synapses onto that cell release ``1 + facilitation``
+#: times their control amount. The facilitation is a steep (Hill coefficient ``n_facilitation``)
+#: function of the ON rate, so the sparse ongoing ON firing of a naive rat and its brief bursts
+#: at a stimulus add little (RVM lidocaine leaves naive thresholds
+#: unchanged: Kaplan & Fields 1991; Vanderah et al. 2001) while the sustained ON activity of
+#: opioid withdrawal facilitates (Bederson, Fields & Barbaro 1990; Kaplan & Fields 1991).
+DESCENDING_FACILITATION = """
+ddescending/dt = -descending / tau_descending : Hz
+facilitation = facilitation_max * descending**n_facilitation / (descending**n_facilitation + facilitation_half_rate**n_facilitation) : 1
+tau_descending : second (shared)
+facilitation_max : 1 (shared)
+facilitation_half_rate : Hz (shared)
+"""
+
+NEURON_EQUATIONS = NMDA_GATING + CALCIUM + PLASTICITY + DESCENDING_FACILITATION + """
 dv/dt = (g_L * (E_L - v) + na_available * g_L * Delta_T * exp((v - V_T) / Delta_T)
          + I_syn - w - w_slow + I_bg + state_gain * rvm_state) / C_m : volt (unless refractory)
 dw/dt = (a * (v - E_L) - w) / tau_w : amp
@@ -208,17 +229,21 @@ BACKGROUND_UPDATE = """
 I_bg = mu_noise + (I_bg - mu_noise) * exp(-dt_background / tau_background) + sigma_noise * sqrt(1 - exp(-2 * dt_background / tau_background)) * randn()
 """
 #: Parameters fixed when the network is built instead of set as Brian2 variables at each run:
-#: the integer Hill coefficient of the CAN current, written into the equations so that the
-#: compiler multiplies instead of calling ``pow`` (another fifth of the cost of a step), and the
-#: background update interval, a clock. Changing either changes the generated code.
-STRUCTURAL = ("calcium.n_can", "synapses.dt_background")
+#: the integer Hill coefficients of the CAN current and of the descending facilitation, written
+#: into the equations so that the compiler multiplies instead of calling ``pow`` (another fifth
+#: of the cost of a step), and the background update interval, a clock. Changing any of them
+#: changes the generated code.
+STRUCTURAL = ("calcium.n_can", "descending_facilitation.hill", "synapses.dt_background")
 
 
-def neuron_equations(n_can: float) -> str:
-    """``NEURON_EQUATIONS`` with the Hill coefficient ``n_can`` (a positive integer) written in."""
-    if n_can != int(n_can) or n_can < 1:
-        raise ValueError(f"calcium.n_can must be a positive integer (got {n_can:g})")
-    return NEURON_EQUATIONS.replace("**n_can", f"**{int(n_can)}")
+def neuron_equations(n_can: float, n_facilitation: float) -> str:
+    """``NEURON_EQUATIONS`` with the Hill coefficients ``n_can`` and ``n_facilitation`` (positive
+    integers) written in."""
+    for name, value in (("calcium.n_can", n_can), ("descending_facilitation.hill", n_facilitation)):
+        if value != int(value) or value < 1:
+            raise ValueError(f"{name} must be a positive integer (got {value:g})")
+    return (NEURON_EQUATIONS.replace("**n_can", f"**{int(n_can)}")
+            .replace("**n_facilitation", f"**{int(n_facilitation)}"))
 
 #: Names of the per-neuron intrinsic parameters set from each population's parameter section.
 INTRINSIC = ("C_m", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_reset", "t_ref",

@@ -190,7 +190,7 @@ def _adex(
                       "time constant of the slow adaptation current"),
         "state_gain": P(state_gain, "1", "Heinricher et al. 1989: ON cells cycle in phase with each other",
                         "weight of the common slow RVM state drive"),
-        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli, halved by 0.5 uM ketamine, from spinal mechanisms with weak descending facilitation (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py; python -m experiments.calibration); WDR 4.5 nS with tau_ca 50 s: R16/R1 4.07 / 2.52 at 1 / 0.5 Hz at seed 1 (ketamine removes 54 / 70%), means 4.96 / 2.37 over seeds 1-5 (experiments/fits/windup_seeds.toml)" if g_can else "no CAN current in this cell class",
+        "g_can": P(g_can, "nS", "fitted: wind-up ratio 2-5 over 16 C-fibre stimuli, halved by 0.5 uM ketamine, from spinal mechanisms with weak descending facilitation (Aguiar et al. 2010 CAN plateau; tests/experiments/test_windup.py; python -m experiments.calibration); WDR 5.0 nS with tau_ca 50 s (ON->ON NMDA 0.2 nS, ON->WDR NMDA 0.01 nS): R16/R1 4.15 / 2.52 at 1 / 0.5 Hz at seed 1 (ketamine removes 52 / 63%), means 4.91 / 2.34 over seeds 1-5 (experiments/fits/windup_seeds.toml)" if g_can else "no CAN current in this cell class",
                    "maximal Ca2+-activated non-selective cation (CAN) conductance"),
         "tau_ca": P(tau_ca, "ms", "fitted: wind-up at 0.5 and 1 Hz (Dickenson & Sullivan 1987; tests/experiments/test_windup.py): a Ca2+-dependent signal lasting tens of seconds" if tau_ca > 1000 else "[T] clearance of NMDA-driven dendritic Ca2+ within ~0.5 s (Shouval et al. 2002 calcium control model)",
                     "decay time constant of intracellular Ca2+"),
@@ -301,7 +301,7 @@ DEFAULTS: dict[str, Any] = {
         ),
         "wdr": _adex(
             n=20, C=100, gL=5, EL=-65, VT=-50, dT=2, a=2, tau_w=150, b=15, Vr=-55, t_ref=2,
-            mu=0, sigma=15, g_can=4.5, tau_ca=50000.0,
+            mu=0, sigma=15, g_can=5.0, tau_ca=50000.0,
             source="Aguiar et al. 2010 WDR neuron (input resistance ~200 MOhm) [T]; AdEx form",
             n_source="scaled network; matches Medlock 2022 projection count order",
         ),
@@ -420,7 +420,14 @@ DEFAULTS: dict[str, Any] = {
         "release_c_fibre": P(0.7, "1", "[T] C-fibre field potentials depressed during opioid infusion with raised paired-pulse ratio (Heinl et al. 2011 J Neurosci 31:16748)", "maximal presynaptic inhibition of C-fibre glutamate release"),
         "release_gaba_on_off": P(0.8, "1", "[T] opioids inhibit GABA release onto RVM OFF cells (Heinricher et al. 1992; Vaughan & Christie 1997)", "maximal presynaptic inhibition of GABA release onto OFF cells"),
         "cck_on_cells": P(60.0, "pA", "fitted: CCK excites ON cells and opposes MOR on them (Heinricher, McGaraughty & Tortorici 2001 J Neurophysiol 85:280 [T]; the model divides the ON-cell GIRK conductance by the CCK drive), so by day 3 of continuous morphine ON cells fire above their drug-free rate (more ON cells under chronic morphine: Meng & Harasawa 2007 Life Sci; RVM CCK2 antagonist reverses the hypersensitivity: Xie et al. 2005 J Neurosci 25:409) (fitting sweep experiments/fits/chronic_oih.toml; tests/experiments/test_chronic_opioid.py)", "depolarising current onto ON cells per unit of CCK drive above baseline"),
-        "rebound_on_cells": P(300.0, "pA", "fitted: naloxone after acute morphine drives ON cells above their pre-morphine rate (4.4-fold at 300 pA, 2.5-fold at 150, 10-fold at 600, scale 0.5, seed 1) (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185) and shortens the withdrawal latency below baseline through the RVM (Kaplan & Fields 1991 J Neurosci 11:1433); cAMP superactivation in MOR-carrying RVM neurons after withdrawal [T] (fitting sweep experiments/fits/naloxone_withdrawal.toml; tests/experiments/test_withdrawal.py)", "depolarising current onto ON cells per unit of RVM withdrawal rebound"),
+        "rebound_on_cells": P(300.0, "pA", "fitted: naloxone after acute morphine drives ON cells above their pre-morphine rate and OFF cells to near silence (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185): ON 12.8-fold and OFF 0.10 of baseline at 750 pA, 9.5-fold and 0.23 at 600, 15.7-fold and 0.03 at 900 (scale 0.5, seed 1), and through the descending facilitation shortens the withdrawal latency below baseline (Kaplan & Fields 1991 J Neurosci 11:1433); cAMP superactivation in MOR-carrying RVM neurons after withdrawal [T] (fitting sweep experiments/fits/naloxone_withdrawal.toml; tests/experiments/test_withdrawal.py)", "depolarising current onto ON cells per unit of RVM withdrawal rebound"),
+    },
+    "descending_facilitation": {
+        "tau": P(10.0, "s", "[T] RVM-evoked facilitation of spinal nociceptive responses builds and fades over seconds to tens of seconds (Zhuo & Gebhart 1997 J Neurophysiol 78:746)", "averaging time of a dorsal horn cell's ON-cell input rate"),
+        "max": P(4.0, "1", "fitted: naloxone-precipitated withdrawal after acute morphine lowers the heat withdrawal latency (Kaplan & Fields 1991 J Neurosci 11:1433: ~20%) and the paw withdrawal threshold (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185) below baseline through the RVM, while RVM lidocaine leaves naive latency and threshold unchanged (Kaplan & Fields 1991; Vanderah et al. 2001) (fitting sweep experiments/fits/descending_facilitation.toml; tests/experiments/test_withdrawal.py)", "largest presynaptic facilitation of C-fibre and A-delta release (added to 1)"),
+        "half_rate": P(10.0, "Hz", "fitted: naloxone-precipitated withdrawal after acute morphine lowers the heat withdrawal latency (Kaplan & Fields 1991 J Neurosci 11:1433: ~20%) and the paw withdrawal threshold (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185) below baseline through the RVM, while RVM lidocaine leaves naive latency and threshold unchanged (Kaplan & Fields 1991; Vanderah et al. 2001) (fitting sweep experiments/fits/descending_facilitation.toml; tests/experiments/test_withdrawal.py); the ongoing ON rate of a naive rat is ~1 Hz, ~12 Hz in withdrawal", "mean ON-cell partner rate that gives half the largest facilitation"),
+        "rebound_gain": P(17.0, "1", "fitted: the facilitation acts in opioid withdrawal only: a 5-HT3 antagonist (ondansetron) reverses the hyperalgesia of morphine abstinence and leaves drug-naive mice unchanged (Chu et al. 2009 Pharmacogenet Genomics 19:193; Liang, Li & Clark 2011 Anesthesiology 114:1180), so an ON-cell spike counts in the trace in proportion to the RVM withdrawal rebound (0.15 in the naloxone block after 2.5 mg/kg morphine, 0 drug-free) (fitting sweep experiments/fits/descending_facilitation.toml; tests/experiments/test_withdrawal.py)", "weight of an ON-cell spike in the facilitation trace per unit of RVM withdrawal rebound"),
+        "hill": P(4.0, "1", "fitted: naloxone-precipitated withdrawal after acute morphine lowers the heat withdrawal latency (Kaplan & Fields 1991 J Neurosci 11:1433: ~20%) and the paw withdrawal threshold (Bederson, Fields & Barbaro 1990 Somatosens Mot Res 7:185) below baseline through the RVM, while RVM lidocaine leaves naive latency and threshold unchanged (Kaplan & Fields 1991; Vanderah et al. 2001) (fitting sweep experiments/fits/descending_facilitation.toml; tests/experiments/test_withdrawal.py); a steep function, so brief stimulus-evoked ON bursts in naive rats add little (fixed at build)", "Hill coefficient of the facilitation against the ON rate"),
     },
     "connections": {},  # filled below
     "heat": {
@@ -473,11 +480,14 @@ DEFAULTS["connections"] = {
     "lamina1_nk1r_to_on_cells": _pathway(3, "[T] sparse lamina I relay to RVM via parabrachial/PAG (Fields 2004); NK1 receptors on RVM ON cells prolong their response (Budai et al. 2007 J Neurophysiol 97:1388)", ampa=8.0, nmda=1.0, nk1=0.1, delay=50.0),
     "wdr_to_on_cells": _pathway(3, "[T] sparse deep dorsal horn relay to RVM", ampa=2.0, nmda=1.0, delay=50.0),
     # RVM
-    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.3),
+    "on_cells_to_on_cells": _pathway(10, "[T] recurrent excitation supports the sustained ON burst (Leung & Mason 1998)", ampa=0.3, nmda=0.2,
+                                     doc="NMDA 0.2 nS: at 0.3 nS ON cells excited in withdrawal fell into a self-sustained state near 450 Hz "
+                                         "(refractory-limited, far above recorded ON bursts) for the rest of a run (experiments/fits/descending_facilitation.toml)"),
     "on_cells_to_off_cells": _pathway(10, "Heinricher et al. 1992: OFF activation by opioids is disinhibition from ON cells (Fields 2004)", gaba=4.0),
     "off_cells_to_on_cells": _pathway(10, "[T] mutual inhibition gives ON/OFF anti-phase (Heinricher et al. 1989)", gaba=0.3),
     # descending control via the dorsolateral funiculus
-    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF; weights fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991; python -m experiments.calibration)", ampa=0.03, nmda=0.015, delay=20.0),
+    "on_cells_to_wdr": _pathway(10, "Fields 2004; Vanderah et al. 2001: ON cells facilitate via the DLF; weights fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991; python -m experiments.calibration)", ampa=0.03, nmda=0.01, delay=20.0,
+                                doc="NMDA 0.01 nS with WDR g_can 5 nS: the wind-up fit after ON->ON NMDA 0.2 nS (experiments/fits/windup_seeds.toml)"),
     "on_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending facilitation", ampa=0.05, nmda=0.025, delay=20.0),
     "off_cells_to_wdr": _pathway(10, "Fields 2004: OFF cells inhibit nociceptive transmission; weight fitted so RVM lidocaine leaves baseline latency within 10% (Kaplan & Fields 1991)", gaba=0.7, delay=20.0),
     "off_cells_to_lamina1_nk1r": _pathway(10, "Fields 2004: descending inhibition", gaba=0.5, delay=20.0),

@@ -14,7 +14,12 @@ values through ``run_args``. The conductances are scaled by
 - ``1 + ltp_early + ltp_late``: potentiation of the plastic C-fibre synapses onto NK1R+ lamina I
   neurons (``plastic`` = 1; Ikeda et al. 2003 Science 299:1237: LTP only in NK1R+ lamina I cells),
   read from the postsynaptic cell, where the calcium-based rule runs
-  (``circuits.neurons.PLASTICITY``), so no synapse carries clock-driven state.
+  (``circuits.neurons.PLASTICITY``), so no synapse carries clock-driven state;
+- ``1 + facilitated * facilitation_post``: descending facilitation of nociceptive afferent
+  release (``facilitated`` = 1 on C-fibre and A-delta synapses onto dorsal horn cells), set by
+  the postsynaptic cell's recent ON-cell input (``circuits.neurons.DESCENDING_FACILITATION``), to
+  which each ON-cell spike adds ``w_descending`` (1 / in-degree on the ON-to-dorsal-horn
+  pathways, 0 elsewhere).
 
 Every synapse also sends a fraction ``spillover_post`` of its NMDA drive to the postsynaptic
 cell's extrasynaptic NMDA receptors (glutamate escaping the transporters; Nie & Weng 2009).
@@ -34,10 +39,13 @@ w_gly : siemens
 release : 1
 intact : 1
 plastic : 1 (constant)
+facilitated : 1 (constant)
+w_descending : 1
 """
 
 ON_PRE = """
-efficacy = release * intact * (1 + plastic * (ltp_early_post + ltp_late_post))
+efficacy = release * intact * (1 + plastic * (ltp_early_post + ltp_late_post)) * (1 + facilitated * facilitation_post)
+descending_post += w_descending * intact / tau_descending_post
 g_ampa_post += w_ampa * efficacy
 x_nmda_post += w_nmda * efficacy * nmda_norm_post
 x_nmda_ext_post += w_nmda * efficacy * spillover_post * nmda_ext_norm_post

@@ -103,6 +103,8 @@ CHRONIC_MK801 = _run("chronic_opioid_mk801", "chronic_opioid", 0.5, "stimulus_s=
                      "blocker=mk801", "blocker_mg_kg_day=1")
 ACUTE = _run("acute_opioid", "acute_opioid", 0.5, "dose_mg_kg=2.5", "test_min=20", "n_trials=3", "spontaneous_s=10")
 WITHDRAWAL = _run("withdrawal", "withdrawal", 0.5, "n_trials=3", "spontaneous_s=10")
+WITHDRAWAL_LIDOCAINE = _run("withdrawal_rvm_inactivated", "withdrawal", 0.5, "n_trials=3", "spontaneous_s=10",
+                            "rvm_inactivated=true")
 _FENTANYL = ("stimulus_s=1", "follow_days=2", "probe_every_h=2", "test_h=[1, 6, 24, 48]",
              "forces_mN=[25, 50, 100, 200, 400, 800]")
 FENTANYL = _run("fentanyl_oih_4x100", "fentanyl_oih", 0.5, *_FENTANYL, "fentanyl_ug_kg=100")
@@ -316,15 +318,16 @@ TARGETS: tuple[Target, ...] = (
            miss=f"{_ISSUE5}: excited ON cells inhibit OFF cells only to ~0.6 of baseline; near silence needs ON cells at ~10 "
                 "times baseline (rebound_on_cells 750 pA), which raises withdrawal LTP after remifentanil to 225-290%"),
     Target("naloxone_hyperalgesia", "naloxone-precipitated withdrawal: heat latency over baseline", "Kaplan & Fields 1991",
-           "~0.8 (< 0.9)", (WITHDRAWAL,), _r("latency_ratio_naloxone"), -math.inf, 0.9,
-           miss=f"{_ISSUE5}: no descending facilitation acts in withdrawal; a presynaptic one gated by the RVM rebound "
-                "gives 0.85, but needs the self-sustained ~450 Hz ON-cell state of the naloxone block removed first, and "
-                "the ON-cell weights that remove it move wind-up rows off their bands "
-                "(experiments/fits/naloxone_withdrawal.toml)"),
+           "~0.8 (< 0.9)", (WITHDRAWAL,), _r("latency_ratio_naloxone"), -math.inf, 0.9),
     Target("naloxone_mechanical", "naloxone-precipitated withdrawal: paw withdrawal threshold over baseline",
            "Bederson, Fields & Barbaro 1990", "below baseline (< 0.9)", (WITHDRAWAL,), _r("threshold_ratio_naloxone"),
-           -math.inf, 0.9,
-           miss=f"{_ISSUE5}: as naloxone_hyperalgesia (the gated facilitation gives 0.49)"),
+           -math.inf, 0.9),
+    Target("naloxone_lidocaine", "RVM lidocaine abolishes the withdrawal hyperalgesia: heat latency over baseline",
+           "Kaplan & Fields 1991", "abolished (> 0.95)", (WITHDRAWAL_LIDOCAINE,), _r("latency_ratio_naloxone"),
+           0.95, math.inf),
+    Target("naloxone_lidocaine_mechanical", "RVM lidocaine abolishes the withdrawal hyperalgesia: paw withdrawal "
+           "threshold over baseline", "Kaplan & Fields 1991; Vanderah et al. 2001", "abolished (> 0.95)",
+           (WITHDRAWAL_LIDOCAINE,), _r("threshold_ratio_naloxone"), 0.95, math.inf),
     # -- sustained morphine --
     Target("chronic_no_oih_day1", "sustained morphine: no hyperalgesia on day 1 (threshold % of day 0)",
            "Vanderah et al. 2001", "> 110%", (CHRONIC,), _at("threshold_percent", "test_days", 1.0), 110.0, math.inf, "%"),

@@ -102,6 +102,27 @@ def test_cck_excites_on_cells_and_opposes_mor_on_them(circuits_at_two_scales):
                                   np.asarray(base[("neurons", "g_girk")][others]))
 
 
+
+def test_descending_facilitation_acts_in_withdrawal_on_nociceptive_input_to_wdr_cells(circuits_at_two_scales):
+    """The 5-HT3-like facilitation is on C-fibre and A-delta synapses only (Zeitz et al. 2002), is
+    driven by ON cells onto WDR cells only, and only in withdrawal: with no RVM withdrawal rebound
+    an ON spike adds nothing to the trace of the facilitation (ondansetron leaves naive animals unchanged: Chu et al.
+    2009; Liang, Li & Clark 2011); with rebound r each adds rebound_gain * r / in-degree."""
+    from circuits import Modulation
+    from circuits.circuit import FACILITATED_AFFERENTS
+
+    params, circuit, _ = circuits_at_two_scales
+    naive = circuit.parameter_values(params)
+    withdrawn = circuit.parameter_values(params, modulation=Modulation(rebound_rvm=0.15))
+    for name, (owner, start, stop, k) in circuit.pathways.items():
+        pre = name.split("_to_")[0]
+        facilitated = naive[(owner, "facilitated")][start:stop]
+        assert np.all(facilitated == (1.0 if pre in FACILITATED_AFFERENTS else 0.0)), name
+        assert np.all(naive[(owner, "w_descending")][start:stop] == 0.0), name
+        expected = params["descending_facilitation.rebound_gain"] * 0.15 / k if name == "on_cells_to_wdr" else 0.0
+        np.testing.assert_allclose(withdrawn[(owner, "w_descending")][start:stop], expected, err_msg=name)
+
+
 @pytest.mark.slow
 def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
     """Conditioning tetani (HFS: 100 Hz trains; Benrath et al. 2004) reach the cord pulse by pulse:

@@ -56,14 +56,6 @@ def test_naloxone_silences_off_cells(runs):
     assert runs["intact"]["rate_off_ratio_naloxone"] < 0.2
 
 
-WITHDRAWAL_HYPERALGESIA_MISS = (
-    "issue 5: no descending facilitation acts in withdrawal (naloxone latency and threshold 1.00 of baseline); "
-    "a presynaptic facilitation gated by the RVM withdrawal rebound gives 0.85 and 0.49, but first needs the "
-    "self-sustained ~450 Hz ON-cell state of the naloxone block removed, and the ON-cell weights that remove it "
-    "move the wind-up rows off their bands (experiments/fits/naloxone_withdrawal.toml)")
-
-
-@pytest.mark.xfail(strict=True, reason=WITHDRAWAL_HYPERALGESIA_MISS)
 def test_naloxone_precipitated_hyperalgesia_depends_on_the_rvm(runs):
     """Naloxone shortens the tail-flick latency below baseline (hyperalgesia; Kaplan & Fields
     1991: by ~20%), and lidocaine in the RVM abolishes that: latency ratio < 0.9 intact and
@@ -72,7 +64,6 @@ def test_naloxone_precipitated_hyperalgesia_depends_on_the_rvm(runs):
     assert runs["lidocaine"]["latency_ratio_naloxone"] > 0.95
 
 
-@pytest.mark.xfail(strict=True, reason=WITHDRAWAL_HYPERALGESIA_MISS)
 def test_naloxone_precipitated_mechanical_hyperalgesia_depends_on_the_rvm(runs):
     """Naloxone lowers the paw withdrawal threshold below baseline (Bederson et al. 1990), and
     lidocaine in the RVM abolishes that (Kaplan & Fields 1991): ratio < 0.9 intact and > 0.95 with
