@@ -229,6 +229,9 @@ class Circuit:
             values[(group, "mu_noise")][self.indices(population)] += (
                 params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0)
                 + params["opioid_actions.rebound_on_cells"] * modulation.rebound_rvm)
+        for population in self._in_group(("off_cells",), group):
+            values[(group, "mu_noise")][self.indices(population)] -= (
+                params["opioid_actions.rebound_off_cells"] * modulation.rebound_rvm)
         return values
 
     def _in_group(self, populations, group: str) -> list[str]:

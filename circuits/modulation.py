@@ -13,7 +13,9 @@ Sites of action (targets section 1 and 3):
   ON cells directly); CCK excites them (Heinricher et al. 2001; Xie et al. 2005), and so does
   the withdrawal rebound when MOR activation falls abruptly (Bederson et al. 1990).
 - GABAergic terminals onto OFF cells: MOR lowers release, so OFF cells are released from ON-cell
-  inhibition (disinhibition; Fields 2004).
+  inhibition (disinhibition; Fields 2004); in withdrawal their cAMP superactivation raises GABA
+  release, which inhibits OFF cells in proportion to the RVM rebound (Bonci & Williams 1997; Hack,
+  Vaughan & Christie 2003; OFF cells fall silent: Bederson et al. 1990).
 - C-fibre terminals: MOR lowers glutamate release (Heinl et al. 2011: the acute opioid depression
   is presynaptic); the descending-dependent afferent gain of sustained exposure raises it
   (Gardell et al. 2002); dorsal horn neurons carry a small GIRK conductance.

@@ -223,7 +223,6 @@ def _medlock_worst_factor(record) -> float:
     return worst
 
 
-_ISSUE5 = "issue 5"
 
 TARGETS: tuple[Target, ...] = (
     # -- drug kinetics (no network) --
@@ -314,9 +313,7 @@ TARGETS: tuple[Target, ...] = (
            1.2, math.inf),
     Target("naloxone_off_cells", "naloxone-precipitated withdrawal: OFF-cell rate over baseline",
            "Bederson, Fields & Barbaro 1990", "near zero (< 0.2)", (WITHDRAWAL,), _r("rate_off_ratio_naloxone"),
-           0.0, 0.2,
-           miss=f"{_ISSUE5}: excited ON cells inhibit OFF cells only to ~0.6 of baseline; near silence needs ON cells at ~10 "
-                "times baseline (rebound_on_cells 750 pA), which raises withdrawal LTP after remifentanil to 225-290%"),
+           0.0, 0.2),
     Target("naloxone_hyperalgesia", "naloxone-precipitated withdrawal: heat latency over baseline", "Kaplan & Fields 1991",
            "~0.8 (< 0.9)", (WITHDRAWAL,), _r("latency_ratio_naloxone"), -math.inf, 0.9),
     Target("naloxone_mechanical", "naloxone-precipitated withdrawal: paw withdrawal threshold over baseline",

@@ -103,6 +103,21 @@ def test_cck_excites_on_cells_and_opposes_mor_on_them(circuits_at_two_scales):
 
 
 
+def test_withdrawal_rebound_excites_on_cells_and_inhibits_off_cells(circuits_at_two_scales):
+    """In withdrawal ON cells are excited (Bederson, Fields & Barbaro 1990) and OFF cells get more
+    GABA from cAMP-superactivated terminals (Bonci & Williams 1997; Hack, Vaughan & Christie 2003):
+    at rebound r, ON cells get rebound_on_cells x r more current, OFF cells rebound_off_cells x r
+    less, and no other cell changes."""
+    from circuits import Modulation
+
+    params, circuit, _ = circuits_at_two_scales
+    base = circuit.parameter_values(params)[("neurons", "mu_noise")]
+    change = circuit.parameter_values(params, modulation=Modulation(rebound_rvm=0.15))[("neurons", "mu_noise")] - base
+    on, off = circuit.indices("on_cells"), circuit.indices("off_cells")
+    np.testing.assert_allclose(np.asarray(change[on] / params["opioid_actions.rebound_on_cells"]), 0.15)
+    np.testing.assert_allclose(np.asarray(change[off] / params["opioid_actions.rebound_off_cells"]), -0.15)
+    assert np.all(np.asarray(np.delete(change, np.concatenate([on, off]))) == 0)
+
 def test_descending_facilitation_acts_in_withdrawal_on_nociceptive_input_to_wdr_cells(circuits_at_two_scales):
     """The 5-HT3-like facilitation is on C-fibre and A-delta synapses only (Zeitz et al. 2002), is
     driven by ON cells onto WDR cells only, and only in withdrawal: with no RVM withdrawal rebound

@@ -47,10 +47,6 @@ def test_naloxone_raises_on_cells_above_baseline(runs):
     assert runs["intact"]["rate_on_ratio_naloxone"] > 1.2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 5: the excited ON cells inhibit OFF cells only to ~60% of baseline once naloxone has removed "
-    "the MOR depression of that GABA release; near silence needs ON cells at ~10 times baseline "
-    "(experiments/fits/naloxone_withdrawal.toml)"))
 def test_naloxone_silences_off_cells(runs):
     """In precipitated withdrawal OFF cells fall near silence (Bederson et al. 1990): OFF ratio < 0.2."""
     assert runs["intact"]["rate_off_ratio_naloxone"] < 0.2
