@@ -72,7 +72,8 @@ C_FIBRE_POPULATIONS = ("c_peptidergic", "c_nonpeptidergic")
 #: Afferents whose central terminals carry the receptors of descending facilitation (5-HT3 on
 #: C and A-delta nociceptors: Zeitz et al. 2002 J Neurosci 22:1010)
 FACILITATED_AFFERENTS = C_FIBRE_POPULATIONS + ("adelta",)
-#: Cells whose nociceptive afferent input the descending facilitation raises: deep dorsal horn
+#: Cells whose nociceptive afferent input the descending facilitation raises (their ON-cell
+#: input drives it; the afferents' flag alone does nothing elsewhere): deep dorsal horn
 #: WDR neurons (5-HT3-mediated facilitation of their responses from the RVM: Suzuki et al. 2002
 #: Nat Neurosci 5:1319; Rygh et al. 2006 Eur J Neurosci 23:1665)
 FACILITATED_CELLS = ("wdr",)
@@ -225,13 +226,14 @@ class Circuit:
         for key in ("spillover_saturation", "spillover_onset"):
             values[(group, key)] = clearance[key]
         values.update(self._modulation_values(params, group, modulation))
-        for population in self._in_group(("on_cells",), group):
-            values[(group, "mu_noise")][self.indices(population)] += (
-                params["opioid_actions.cck_on_cells"] * (modulation.cck_drive - 1.0)
-                + params["opioid_actions.rebound_on_cells"] * modulation.rebound_rvm)
-        for population in self._in_group(("off_cells",), group):
-            values[(group, "mu_noise")][self.indices(population)] -= (
-                params["opioid_actions.rebound_off_cells"] * modulation.rebound_rvm)
+        # RVM currents of the slow layer: CCK and the withdrawal rebound excite ON cells, the
+        # rebound's GABA release inhibits OFF cells (circuits.modulation)
+        actions = params.section("opioid_actions")
+        rvm_currents = {"on_cells": actions["cck_on_cells"] * (modulation.cck_drive - 1.0)
+                                    + actions["rebound_on_cells"] * modulation.rebound_rvm,
+                        "off_cells": -actions["rebound_off_cells"] * modulation.rebound_rvm}
+        for population in self._in_group(tuple(rvm_currents), group):
+            values[(group, "mu_noise")][self.indices(population)] += rvm_currents[population]
         return values
 
     def _in_group(self, populations, group: str) -> list[str]:
@@ -310,7 +312,7 @@ class Circuit:
             if dlf_lesion and name in DESCENDING_PATHWAYS:
                 values[(owner, "intact")][start:stop] = 0.0
             pre, post = name.split("_to_")
-            if pre in FACILITATED_AFFERENTS and post in DORSAL_HORN_POPULATIONS:
+            if pre in FACILITATED_AFFERENTS:
                 values[(owner, "facilitated")][start:stop] = 1.0
             if pre == "on_cells" and post in FACILITATED_CELLS:
                 values[(owner, "w_descending")][start:stop] = (

@@ -21,8 +21,8 @@ the postsynaptic conductance, so no synapse carries clock-driven state):
   inhibition, not from this drive.
 - ``na_available``: fraction of Na+ channels free to start spikes; lidocaine sets it to 0.
 - ``descending``: the recent rate of the cell's RVM ON-cell input (exponential trace,
-  ``tau_descending``), which sets the presynaptic facilitation of its nociceptive afferent input
-  (``facilitation``; see ``DESCENDING_FACILITATION``).
+  ``tau_descending``) weighted by the withdrawal rebound, which sets the presynaptic facilitation
+  of its nociceptive afferent input (``facilitation``; see ``DESCENDING_FACILITATION``).
 """
 
 import numpy as np
@@ -138,13 +138,13 @@ theta_d : mmolar (shared)
 #: Descending facilitation of nociceptive afferent release: RVM ON-cell output acts on 5-HT3-like
 #: receptors of C and A-delta central terminals (Zeitz et al. 2002 J Neurosci 22:1010; Suzuki,
 #: Rygh & Dickenson 2004 Trends Pharmacol Sci 25:613). Each ON-cell spike adds to the target
-#: cell's trace ``descending`` (the mean rate of its ON-cell partners, averaged over
-#: ``tau_descending``), and the afferent synapses onto that cell release ``1 + facilitation``
-#: times their control amount. The facilitation is a steep (Hill coefficient ``n_facilitation``)
-#: function of the ON rate, so the sparse ongoing ON firing of a naive rat and its brief bursts
-#: at a stimulus add little (RVM lidocaine leaves naive thresholds
-#: unchanged: Kaplan & Fields 1991; Vanderah et al. 2001) while the sustained ON activity of
-#: opioid withdrawal facilitates (Bederson, Fields & Barbaro 1990; Kaplan & Fields 1991).
+#: cell's trace ``descending`` a weight that grows with the RVM withdrawal rebound and is zero
+#: without it (``w_descending`` in ``circuits.synapses``), so the trace is the ON-partner rate
+#: averaged over ``tau_descending`` and scaled by the rebound; the afferent synapses onto that cell
+#: release ``1 + facilitation`` times their control amount, a steep (Hill coefficient
+#: ``n_facilitation``) function of the trace. A 5-HT3 antagonist reverses the hyperalgesia of
+#: opioid withdrawal and leaves naive animals unchanged (Chu et al. 2009; Liang, Li & Clark 2011),
+#: and RVM lidocaine abolishes withdrawal hyperalgesia (Kaplan & Fields 1991).
 DESCENDING_FACILITATION = """
 ddescending/dt = -descending / tau_descending : Hz
 facilitation = facilitation_max * descending**n_facilitation / (descending**n_facilitation + facilitation_half_rate**n_facilitation) : 1

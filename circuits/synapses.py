@@ -16,10 +16,10 @@ values through ``run_args``. The conductances are scaled by
   read from the postsynaptic cell, where the calcium-based rule runs
   (``circuits.neurons.PLASTICITY``), so no synapse carries clock-driven state;
 - ``1 + facilitated * facilitation_post``: descending facilitation of nociceptive afferent
-  release (``facilitated`` = 1 on C-fibre and A-delta synapses onto dorsal horn cells), set by
-  the postsynaptic cell's recent ON-cell input (``circuits.neurons.DESCENDING_FACILITATION``), to
-  which each ON-cell spike adds ``w_descending`` (1 / in-degree on the ON-to-dorsal-horn
-  pathways, 0 elsewhere).
+  release (``facilitated`` = 1 on C-fibre and A-delta synapses), set by the postsynaptic cell's
+  recent ON-cell input (``circuits.neurons.DESCENDING_FACILITATION``), to which each ON-cell spike
+  adds ``w_descending`` (``descending_facilitation.rebound_gain`` x RVM withdrawal rebound /
+  in-degree on the ON-to-WDR pathway, 0 elsewhere).
 
 Every synapse also sends a fraction ``spillover_post`` of its NMDA drive to the postsynaptic
 cell's extrasynaptic NMDA receptors (glutamate escaping the transporters; Nie & Weng 2009).
