@@ -134,6 +134,11 @@ FENTANYL = (
 
 KETAMINE_DOSE_RESPONSE = Result("ketamine_dose_response.h5", _run("ketamine_dose_response", 0.5),
                                 _run("ketamine_dose_response", 0.1, "n_stim=4", "ketamine_uM=[0, 0.3, 3]"))
+#: ketamine s.c. before 4 x 100 ug/kg fentanyl at 0-30 mg/kg: prevention of the delayed hyperalgesia
+KETAMINE_PREVENTION = Result("ketamine_dose_response_oih.h5",
+                             _run("ketamine_dose_response", 0.5, "measure=oih_prevention"),
+                             _run("ketamine_dose_response", 0.1, "measure=oih_prevention", "ketamine_mg_kg=[0, 1, 10]",
+                                  *_FENTANYL_QUICK[:3]))
 
 #: acute morphine (2 mg/kg i.v.) and naloxone-precipitated withdrawal: heat-trial blocks on one build
 WITHDRAWAL = Result("withdrawal.h5", _run("withdrawal", 0.5), _run("withdrawal", 0.1, "n_trials=3", "spontaneous_s=10"))
@@ -148,6 +153,7 @@ FIGURES: dict[str, tuple[Result, ...]] = {
     "ketamine_block": (KETAMINE_CLAMP, KETAMINE_CLAMP_CONTROL),
     "windup": WINDUP,
     "ketamine_dose_response": (KETAMINE_DOSE_RESPONSE,),
+    "ketamine_prevention": (KETAMINE_PREVENTION,),
     "ltp": LTP,
     "acute_opioid": (WITHDRAWAL,),
     "chronic": CHRONIC,

@@ -1,11 +1,13 @@
-"""Ketamine dose-response of wind-up (issue 5): monotonic, with its fitted midpoint in the
-analgesic concentration range and wind-up abolished in the anaesthetic range
-(shared/science/targets.md, sections 2 and 6)."""
+"""Ketamine dose-response (issue 5) of wind-up and of the prevention of fentanyl-induced
+hyperalgesia: monotonic, with the fitted midpoint in the analgesic concentration range and the
+effect complete in the anaesthetic range (shared/science/targets.md, sections 2, 6 and 7)."""
 
 import numpy as np
 import pytest
 
+from circuits import ParameterSet
 from experiments.protocols import ketamine_dose_response
+from experiments.protocols.base import RunContext
 from protocol_runs import readouts_by_condition
 
 pytestmark = pytest.mark.slow
@@ -36,3 +38,48 @@ def test_anaesthetic_concentrations_abolish_windup(curve):
     the drug-free wind-up is left at 10 uM."""
     assert curve["ketamine_uM"][-1] == 10.0
     assert curve["ceiling_fraction"] <= 0.1
+
+
+@pytest.fixture(scope="module")
+def prevention(build_root):
+    return readouts_by_condition(ketamine_dose_response, KNOBS, {"oih": {"measure": "oih_prevention"}}, scale=SCALE,
+                                 build_root=build_root)["oih"]
+
+
+def test_ketamine_prevents_fentanyl_hyperalgesia_dose_dependently(prevention):
+    """Ketamine s.c. 30 min before 4 x 100 ug/kg fentanyl prevents the delayed hyperalgesia
+    (Celerier et al. 2000) dose-dependently: the hyperalgesia left never rises by more than 0.05
+    from one dose to the next, and the lowest dose given (0.25 mg/kg) leaves most of it (> 0.6)."""
+    left = prevention["hyperalgesia_fraction"]
+    assert np.all(np.diff(left) <= 0.05), left
+    assert left[1] > 0.6
+
+
+def test_prevention_ed50_lies_below_the_fully_preventive_dose(prevention):
+    """The Hill fit halves the hyperalgesia below 10 mg/kg, the dose that prevents it (Celerier et
+    al. 2000), with a slope of 0.5-5."""
+    assert 0.0 < prevention["ed50_mg_kg"] < 10.0
+    assert 0.5 <= prevention["hill_n"] <= 5.0
+
+
+def test_anaesthetic_ketamine_leaves_no_hyperalgesia(prevention):
+    """30 mg/kg s.c. (6.8 uM unbound at the first bolus, the anaesthetic range 5-10 uM of Idvall et
+    al. 1979) leaves at most 10% of the hyperalgesia."""
+    assert 5.0 <= prevention["ketamine_uM_at_fentanyl"][-1] <= 10.0
+    assert prevention["ceiling_fraction"] <= 0.1
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: prevention sets in below the analgesic range (ED50 0.21 uM at the "
+                   "first bolus): a partial NMDA block at the fentanyl peak keeps the afferent potentiation below threshold")
+def test_prevention_ed50_lies_in_the_analgesic_concentration_range(prevention):
+    """At the ED50 dose the unbound effect-site ketamine at the first fentanyl bolus lies in the
+    human analgesic range, 0.29-0.67 uM (targets section 6)."""
+    assert 0.29 <= prevention["ed50_uM"] <= 0.67
+
+
+def test_prevention_needs_fentanyl_alone_as_its_first_dose():
+    """The hyperalgesia left is relative to fentanyl alone, so a list of doses that does not start
+    at 0 mg/kg is refused with a one-line error before anything is built."""
+    knobs = dict(KNOBS, measure="oih_prevention", ketamine_mg_kg=[1.0, 10.0])
+    with pytest.raises(ValueError, match="must start with 0"):
+        ketamine_dose_response.run(RunContext(params=ParameterSet(), knobs=knobs))
