@@ -106,6 +106,8 @@ ACUTE = _run("acute_opioid", "acute_opioid", 0.5, "dose_mg_kg=2.5", "test_min=20
 WITHDRAWAL = _run("withdrawal", "withdrawal", 0.5, "n_trials=3", "spontaneous_s=10")
 WITHDRAWAL_LIDOCAINE = _run("withdrawal_rvm_inactivated", "withdrawal", 0.5, "n_trials=3", "spontaneous_s=10",
                             "rvm_inactivated=true")
+WITHDRAWAL_SPONTANEOUS = _run("withdrawal_spontaneous", "withdrawal", 0.5, "kind=spontaneous", "follow_days=2",
+                              "stimulus_s=1", "forces_mN=[25, 50, 100, 200, 400, 800]")
 _FENTANYL = ("stimulus_s=1", "follow_days=2", "probe_every_h=2", "test_h=[1, 6, 24, 48]",
              "forces_mN=[25, 50, 100, 200, 400, 800]")
 FENTANYL = _run("fentanyl_oih_4x100", "fentanyl_oih", 0.5, *_FENTANYL, "fentanyl_ug_kg=100")
@@ -370,6 +372,12 @@ TARGETS: tuple[Target, ...] = (
     Target("naloxone_lidocaine_mechanical", "RVM lidocaine abolishes the withdrawal hyperalgesia: paw withdrawal "
            "threshold over baseline", "Kaplan & Fields 1991; Vanderah et al. 2001", "abolished (> 0.95)",
            (WITHDRAWAL_LIDOCAINE,), _r("threshold_ratio_naloxone"), 0.95, math.inf),
+    Target("withdrawal_spontaneous", "morphine pellet for 3 days, then removed: lowest threshold in the 2 days after "
+           "(% of day 0)", "Psychopharmacology, doi 10.1007/BF00429309", "hyperalgesia (< 90%)",
+           (WITHDRAWAL_SPONTANEOUS,), _r("withdrawal_nadir_percent"), -math.inf, 90.0, "%"),
+    Target("withdrawal_spontaneous_timing", "morphine pellet removal: time of the lowest threshold after removal",
+           "Psychopharmacology, doi 10.1007/BF00429309", "12-36 h", (WITHDRAWAL_SPONTANEOUS,),
+           _r("withdrawal_nadir_h"), 12.0, 36.0, "h"),
     # -- sustained morphine --
     Target("chronic_no_oih_day1", "sustained morphine: no hyperalgesia on day 1 (threshold % of day 0)",
            "Vanderah et al. 2001", "> 110%", (CHRONIC,), _at("threshold_percent", "test_days", 1.0), 110.0, math.inf, "%"),

@@ -2,17 +2,22 @@
 (J Neurosci 11:1433) and Bederson, Fields & Barbaro 1990 (shared/science/targets.md): morphine
 2 mg/kg i.v., naloxone 1 mg/kg i.v. 15 min later, heat trials and a paw withdrawal (mechanical)
 threshold test 10 min after the morphine and 2 min after naloxone, with the RVM intact and with
-lidocaine in the RVM.
+lidocaine in the RVM. Spontaneous withdrawal after a 3-day morphine pellet against the flinch-jump
+study of targets section 7 (Psychopharmacology, doi 10.1007/BF00429309), followed 2 days with
+1-s force steps (the build of the chronic and fentanyl tests).
 """
 
 import pytest
 
+from circuits import ParameterSet
 from experiments.protocols import withdrawal
+from experiments.protocols.base import RunContext
 
 from protocol_runs import readouts_by_condition
 
 pytestmark = pytest.mark.slow
 KNOBS = dict({name: knob.default for name, knob in withdrawal.KNOBS.items()}, n_trials=3, spontaneous_s=10.0)
+SPONTANEOUS = dict(kind="spontaneous", follow_days=2.0, stimulus_s=1.0, forces_mN=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0])
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +71,24 @@ def test_naloxone_precipitated_mechanical_hyperalgesia_depends_on_the_rvm(runs):
     lidocaine."""
     assert runs["intact"]["threshold_ratio_naloxone"] < 0.9
     assert runs["lidocaine"]["threshold_ratio_naloxone"] > 0.95
+
+
+@pytest.fixture(scope="module")
+def pellet(build_root):
+    return readouts_by_condition(withdrawal, KNOBS, {"pellet": SPONTANEOUS}, scale=0.5, build_root=build_root)["pellet"]
+
+
+def test_spontaneous_withdrawal_hyperalgesia_peaks_12_to_36_h_after_pellet_removal(pellet):
+    """After a morphine pellet is removed, the threshold falls below baseline and is lowest 12-36 h
+    later (flinch-jump thresholds; targets section 7): still analgesic (> 100%) at removal, lowest
+    threshold after it < 90% of the day-0 test, reached 12-36 h after removal."""
+    hours = 24.0 * pellet["test_days"]
+    assert pellet["threshold_percent"][hours == pellet["end_h"]][0] > 100.0
+    assert pellet["withdrawal_nadir_percent"] < 90.0
+    assert 12.0 <= pellet["withdrawal_nadir_h"] <= 36.0
+
+
+def test_spontaneous_withdrawal_needs_a_drug_free_phase():
+    """Spontaneous withdrawal is read after the exposure, so follow_days 0 is refused with a one-line error."""
+    with pytest.raises(ValueError, match="follow_days > 0"):
+        withdrawal.run(RunContext(params=ParameterSet(), knobs=dict(KNOBS, **dict(SPONTANEOUS, follow_days=0.0))))
