@@ -90,8 +90,8 @@ def test_later_morphine_effect_is_reduced_in_order_of_the_fentanyl_dose(fentanyl
     assert 60.0 <= high <= 100.0
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the acute MOR desensitisation that ends the 4 x 100 ug/kg "
-                   "analgesia by 6 h leaves 4 x 60 ug/kg desensitised at 0.73 by the morphine test (79% lost)")
+@pytest.mark.xfail(strict=True, reason="known miss: at the 4-h test the residual fentanyl of 4 x 60 ug/kg still "
+                   "activates 0.60 of MOR, and the competing morphine adds only 0.05 to it (79% lost)")
 def test_later_morphine_effect_after_4x60_matches_laulin(fentanyl):
     """Morphine 5 mg/kg s.c. 4 h after 4 x 60 ug/kg fentanyl loses 47% of its effect (Laulin et
     al. 2002), within 25 points."""
