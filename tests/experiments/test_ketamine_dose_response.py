@@ -7,7 +7,7 @@ import pytest
 
 from circuits import ParameterSet
 from experiments.protocols import ketamine_dose_response
-from experiments.protocols.base import RunContext
+from experiments.protocols.base import Readout, RunContext
 from protocol_runs import readouts_by_condition
 
 pytestmark = pytest.mark.slow
@@ -83,3 +83,21 @@ def test_prevention_needs_fentanyl_alone_as_its_first_dose():
     knobs = dict(KNOBS, measure="oih_prevention", ketamine_mg_kg=[1.0, 10.0])
     with pytest.raises(ValueError, match="must start with 0"):
         ketamine_dose_response.run(RunContext(params=ParameterSet(), knobs=knobs))
+
+
+def test_prevention_readouts_count_a_nadir_at_or_above_baseline_as_fully_prevented():
+    """The hyperalgesia left is the nadir depth over that of fentanyl alone (40 points here), a
+    nadir at or above baseline leaves none, and the Hill fit of an exact Hill curve (ED50 2 mg/kg,
+    n 2; at 30 mg/kg, 0.4% left, the nadir set above baseline) returns it within 1%."""
+    doses = np.array([0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 30.0])
+    left = ketamine_dose_response.hill(doses, 2.0, 2.0)
+    nadirs = 100.0 - 40.0 * left
+    nadirs[-1] = 103.0  # above baseline: none left
+    per_dose = [{"nadir_percent": Readout(n, "%"), "peak_percent": Readout(150.0, "%"),
+                 "test_hours": Readout(np.array([-1.0, 24.0]), "h"),
+                 "threshold_percent": Readout(np.array([100.0, n]), "%")} for n in nadirs]
+    out = ketamine_dose_response.prevention_readouts(doses, per_dose, {"ketamine_before_min": 30.0})
+    assert out["hyperalgesia_fraction"].value[-1] == 0.0
+    np.testing.assert_allclose(out["hyperalgesia_fraction"].value[:-1], left[:-1], rtol=1e-9)
+    assert abs(out["ed50_mg_kg"].value / 2.0 - 1.0) < 0.01
+    assert out["ed50_uM"].value > 0.0

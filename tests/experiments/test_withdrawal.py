@@ -7,11 +7,12 @@ study of targets section 7 (Psychopharmacology, doi 10.1007/BF00429309), followe
 1-s force steps (the build of the chronic and fentanyl tests).
 """
 
+import numpy as np
 import pytest
 
 from circuits import ParameterSet
 from experiments.protocols import withdrawal
-from experiments.protocols.base import RunContext
+from experiments.protocols.base import Readout, RunContext
 
 from protocol_runs import readouts_by_condition
 
@@ -92,3 +93,13 @@ def test_spontaneous_withdrawal_needs_a_drug_free_phase():
     """Spontaneous withdrawal is read after the exposure, so follow_days 0 is refused with a one-line error."""
     with pytest.raises(ValueError, match="follow_days > 0"):
         withdrawal.run(RunContext(params=ParameterSet(), knobs=dict(KNOBS, **dict(SPONTANEOUS, follow_days=0.0))))
+
+
+def test_withdrawal_phase_reads_the_lowest_threshold_after_the_end_only():
+    """The withdrawal nadir is the lowest threshold after the end of the exposure, timed from the
+    end: a lower threshold before the end (OIH on the drug) does not count."""
+    readouts = {"test_days": Readout(np.array([0.0, 1.0, 2.0, 3.0, 3.5, 4.0]), "day"),
+                "threshold_percent": Readout(np.array([100.0, 50.0, 180.0, 150.0, 60.0, 70.0]), "%")}
+    phase = withdrawal.withdrawal_phase(readouts, end=72.0)
+    assert phase["withdrawal_nadir_percent"].value == 60.0
+    assert phase["withdrawal_nadir_h"].value == 12.0
