@@ -74,3 +74,10 @@ class RunResult:
     population_sizes: dict[str, int]
     readouts: dict[str, Readout]
     timeseries: dict[str, TimeSeries] = field(default_factory=dict)
+
+
+def knobs_of(spec: dict[str, Knob], knobs: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The knobs of another protocol (``spec``, its ``KNOBS``) for a protocol that runs it: its
+    defaults, updated by the same-named ``knobs`` of the caller, then by ``changes``."""
+    values = {name: knobs[name] if name in knobs else knob.default for name, knob in spec.items()}
+    return dict(values, **changes)

@@ -29,6 +29,7 @@ import numpy as np
 
 from circuits import pharmacokinetics as pk
 
+from ..engine import FastLayer
 from . import threshold_course
 from .base import Knob, Readout, RunContext, RunResult
 from .threshold_course import DAY, HOUR
@@ -98,7 +99,9 @@ def schedule(knobs: dict) -> tuple[np.ndarray, np.ndarray]:
     return probes, np.concatenate([[start], np.unique(tests[tests <= end])])
 
 
-def run(context: RunContext) -> RunResult:
+def run(context: RunContext, layer: FastLayer | None = None) -> RunResult:
+    """The course of the knobs, on ``layer`` (a ``threshold_course.course_layer`` of the same knobs)
+    when given, else on a build of its own."""
     knobs, params = context.knobs, context.params
     if knobs["morphine_mg_kg"] > 0 and knobs["morphine_test_h"] > knobs["follow_days"] * 24.0:
         raise ValueError("morphine_test_h must fall within follow_days")
@@ -112,7 +115,7 @@ def run(context: RunContext) -> RunResult:
                          time=t - 60.0 * knobs["morphine_test_min"])]]
 
     course = threshold_course.run_course(context, regimen(knobs), probes, tests, challenges=challenges,
-                                         blocker="ketamine", start_s=start_s(knobs))
+                                         blocker="ketamine", start_s=start_s(knobs), layer=layer)
     readouts, timeseries = threshold_course.course_readouts(course, knobs, params, time_unit="hour")
     readouts.update(phase_readouts(readouts["test_hours"].value, readouts["threshold_percent"].value))
     if course.challenges:

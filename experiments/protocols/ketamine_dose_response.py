@@ -38,14 +38,23 @@ from circuits import pharmacokinetics as pk
 
 from .. import analysis
 from ..engine import FastLayer
-from . import fentanyl_oih, windup
-from .base import Knob, Readout, RunContext, RunResult
+from . import fentanyl_oih, threshold_course, windup
+from .base import Knob, Readout, RunContext, RunResult, knobs_of
 
 NAME = "ketamine_dose_response"
 SUMMARY = "wind-up, or the prevention of fentanyl hyperalgesia, against ketamine: fitted IC50 / ED50 and Hill slope"
 #: knobs of the fentanyl course the ``oih_prevention`` measure takes from ``fentanyl_oih``
 _FENTANYL_KNOBS = ("fentanyl_ug_kg", "n_boluses", "bolus_every_min", "ketamine_before_min", "baseline_h",
-                   "probe_every_h", "forces_mN")
+                   "stimulus_s")
+
+
+def _prevention_knob(name: str, **changes) -> Knob:
+    """Knob ``name`` of ``fentanyl_oih`` for the ``oih_prevention`` measure (defaults of the
+    scorecard's fentanyl runs where ``changes`` give them)."""
+    knob = replace(fentanyl_oih.KNOBS[name], **changes)
+    return replace(knob, doc=f"(oih_prevention) {knob.doc}")
+
+
 KNOBS = {
     "measure": Knob("windup", "choice", "what the dose-response measures: wind-up against the unbound effect-site "
                     "concentration, or the prevention of fentanyl-induced hyperalgesia against the s.c. dose",
@@ -60,18 +69,13 @@ KNOBS = {
     "ketamine_mg_kg": Knob([0.0, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0], "list",
                            "(oih_prevention) s.c. ketamine doses before the fentanyl, the first 0 (fentanyl alone; "
                            "Celerier et al. 2000 gave 10)", minimum=0.0, maximum=200.0, item_unit="mg/kg"),
-    **{name: replace(fentanyl_oih.KNOBS[name], doc=f"(oih_prevention) {fentanyl_oih.KNOBS[name].doc}")
-       for name in _FENTANYL_KNOBS},
-    "test_h": replace(fentanyl_oih.KNOBS["test_h"], default=[1.0, 6.0, 24.0, 48.0],
-                      doc="(oih_prevention) times of the threshold tests after the first bolus"),
-    "follow_days": replace(fentanyl_oih.KNOBS["follow_days"], default=2.0,
-                           doc="(oih_prevention) follow-up after the first bolus (the last probe)"),
-    "stimulus_s": replace(fentanyl_oih.KNOBS["stimulus_s"], doc=f"(oih_prevention) {fentanyl_oih.KNOBS['stimulus_s'].doc}"),
+    **{name: _prevention_knob(name) for name in _FENTANYL_KNOBS},
+    "probe_every_h": _prevention_knob("probe_every_h", default=2.0),
+    "forces_mN": _prevention_knob("forces_mN", default=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0]),
+    "test_h": _prevention_knob("test_h", default=[1.0, 6.0, 24.0, 48.0],
+                               doc="times of the threshold tests after the first bolus"),
+    "follow_days": _prevention_knob("follow_days", default=2.0, doc="follow-up after the first bolus (the last probe)"),
 }
-#: probes every 2 h in the fentanyl courses, as the scorecard's fentanyl runs
-KNOBS["probe_every_h"] = replace(KNOBS["probe_every_h"], default=2.0)
-#: forces of the scorecard's fentanyl runs (the threshold of fentanyl alone lies near 150 mN)
-KNOBS["forces_mN"] = replace(KNOBS["forces_mN"], default=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0])
 
 
 def hill(c: np.ndarray, ic50: float, n: float) -> np.ndarray:
@@ -128,25 +132,23 @@ def run_windup(context: RunContext) -> RunResult:
 
 
 def run_prevention(context: RunContext) -> RunResult:
-    """The fentanyl course at each s.c. ketamine dose of ``ketamine_mg_kg`` (one build serves
-    them all); spikes of each course stored one after another."""
-    knobs = context.knobs
-    doses = np.asarray(knobs["ketamine_mg_kg"], dtype=float)
+    """The fentanyl course at each s.c. ketamine dose of ``ketamine_mg_kg``, all on one build;
+    spikes of each course stored one after another."""
+    doses = np.asarray(context.knobs["ketamine_mg_kg"], dtype=float)
     if doses[0] != 0.0:
         raise ValueError("ketamine_mg_kg must start with 0 (fentanyl alone)")
-    course_knobs = dict({name: knob.default for name, knob in fentanyl_oih.KNOBS.items()},
-                        **{name: knobs[name] for name in fentanyl_oih.KNOBS if name in knobs}, morphine_mg_kg=0.0)
-    span_ms = 1000.0 * (course_knobs["follow_days"] * fentanyl_oih.DAY - fentanyl_oih.start_s(
-        dict(course_knobs, ketamine_mg_kg=float(doses.max()))))
+    course_knobs = knobs_of(fentanyl_oih.KNOBS, context.knobs, morphine_mg_kg=0.0)
+    span_ms = 1000.0 * (course_knobs["follow_days"] * fentanyl_oih.DAY
+                        - fentanyl_oih.start_s(dict(course_knobs, ketamine_mg_kg=float(doses.max()))))
     per_dose, runs = [], []
-    for k, dose in enumerate(doses):
-        def progress(fraction: float, message: str, k=k, dose=dose) -> None:
-            context.progress((k + fraction) / len(doses), f"{dose:g} mg/kg: {message}")
-        result = fentanyl_oih.run(RunContext(params=context.params, knobs=dict(course_knobs, ketamine_mg_kg=float(dose)),
-                                             seed=context.seed, scale=context.scale, device=context.device,
-                                             build_root=context.build_root, progress=progress, dt_ms=context.dt_ms))
-        per_dose.append(result.readouts)
-        runs.append((k * span_ms, result.spikes))
+    with threshold_course.course_layer(replace(context, knobs=course_knobs)) as layer:
+        for k, dose in enumerate(doses):
+            def progress(fraction: float, message: str, k=k, dose=dose) -> None:
+                context.progress((k + fraction) / len(doses), f"{dose:g} mg/kg: {message}")
+            result = fentanyl_oih.run(replace(context, knobs=dict(course_knobs, ketamine_mg_kg=float(dose)),
+                                              progress=progress), layer=layer)
+            per_dose.append(result.readouts)
+            runs.append((k * span_ms, result.spikes))
     return RunResult(spikes=analysis.on_timeline(runs), population_sizes=result.population_sizes,
                      readouts=prevention_readouts(doses, per_dose, course_knobs))
 

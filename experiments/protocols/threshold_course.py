@@ -23,8 +23,9 @@ between runs is not simulated.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -65,46 +66,59 @@ class Course:
     sizes: dict[str, int]
 
 
+@contextmanager
+def course_layer(context: RunContext) -> Iterator[FastLayer]:
+    """The build of a threshold course: the fast layer with one force step of ``stimulus_s``
+    (closed on leaving the block). Courses that share it pass it to :func:`run_course`."""
+    params, stimulus_s = context.params, context.knobs["stimulus_s"]
+    force_step = (np.array([REFERENCE_FORCE_MN]), stimulus_s)
+    layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=force_step),
+                      stimulus_s, device=context.device, seed=context.seed, build_root=context.build_root,
+                      dt_ms=context.dt_ms)
+    try:
+        yield layer
+    finally:
+        layer.close()
+
+
 def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, test_times: np.ndarray, *,
                challenges: Callable[[float], list[pk.Regimen]] = lambda t: [], blocker: str = "ketamine",
-               start_s: float = 0.0) -> Course:
+               start_s: float = 0.0, layer: FastLayer | None = None) -> Course:
     """Run the probes and threshold tests of a regimen on one build, in time order (a probe and a
     test at the same time: the probe first). Besides ``probe_times``, a probe runs when each dose
     of the regimen is given (bolus time or infusion start, up to the last probe), so that the NMDA
     activity the slow layer holds until the next probe is measured with the drugs just given: a
     blocker given with an opioid acts in a window of about an hour. ``challenges(t)`` gives the
-    extra regimens of the test at ``t`` (each acts in its own repeat of the test only)."""
+    extra regimens of the test at ``t`` (each acts in its own repeat of the test only). ``layer``:
+    a :func:`course_layer` of the same knobs to run on (default: a build of its own)."""
+    if layer is None:
+        with course_layer(context) as own:
+            return run_course(context, doses, probe_times, test_times, challenges=challenges, blocker=blocker,
+                              start_s=start_s, layer=own)
     knobs, params = context.knobs, context.params
-    force_step = (np.array([REFERENCE_FORCE_MN]), knobs["stimulus_s"])
-    layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=force_step),
-                      knobs["stimulus_s"], device=context.device, seed=context.seed, build_root=context.build_root,
-                      dt_ms=context.dt_ms)
-    try:
-        sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
-        coupled = CoupledRun(layer, params, doses, species="rat", blocker=blocker, start_s=start_s)
+    sizes = {p: layer.circuit.size(p) for p in layer.circuit.populations}
+    coupled = CoupledRun(layer, params, doses, species="rat", blocker=blocker, start_s=start_s)
 
-        def with_force(force_mN):
-            return lambda modulation: force_run_args(layer.circuit, params, knobs, force_mN, modulation)
+    def with_force(force_mN):
+        return lambda modulation: force_run_args(layer.circuit, params, knobs, force_mN, modulation)
 
-        given = np.array([d.time if isinstance(d, pk.Dose) else d.start for d in doses], dtype=float)
-        probe_at = np.union1d(probe_times, given[(given >= start_s) & (given <= np.max(probe_times))])
-        events = sorted([(float(t), 0) for t in probe_at] + [(float(t), 1) for t in test_times])
-        # each probe stands for the conditions until the next one (the last: one regular interval)
-        represents = dict(zip(probe_at, np.append(np.diff(probe_at), knobs["probe_every_h"] * HOUR)))
-        course = Course([], [], [], sizes)
-        for k, (t, kind) in enumerate(events):
-            coupled.advance(t)
-            if kind == 0:
-                course.probes.append(coupled.probe(with_force(0.0), represents_s=represents[t]))
-            else:
-                course.tests.append((t, [coupled.run_only(with_force(f)) for f in knobs["forces_mN"]]))
-                extra = challenges(t)
-                if extra:
-                    course.challenges.append((t, [[coupled.run_only(with_force(f), extra=regimen)
-                                                   for f in knobs["forces_mN"]] for regimen in extra]))
-            context.progress((k + 1) / len(events), f"day {t / DAY:.2f}: {'probe' if kind == 0 else 'threshold test'}")
-    finally:
-        layer.close()
+    given = np.array([d.time if isinstance(d, pk.Dose) else d.start for d in doses], dtype=float)
+    probe_at = np.union1d(probe_times, given[(given >= start_s) & (given <= np.max(probe_times))])
+    events = sorted([(float(t), 0) for t in probe_at] + [(float(t), 1) for t in test_times])
+    # each probe stands for the conditions until the next one (the last: one regular interval)
+    represents = dict(zip(probe_at, np.append(np.diff(probe_at), knobs["probe_every_h"] * HOUR)))
+    course = Course([], [], [], sizes)
+    for k, (t, kind) in enumerate(events):
+        coupled.advance(t)
+        if kind == 0:
+            course.probes.append(coupled.probe(with_force(0.0), represents_s=represents[t]))
+        else:
+            course.tests.append((t, [coupled.run_only(with_force(f)) for f in knobs["forces_mN"]]))
+            extra = challenges(t)
+            if extra:
+                course.challenges.append((t, [[coupled.run_only(with_force(f), extra=regimen)
+                                               for f in knobs["forces_mN"]] for regimen in extra]))
+        context.progress((k + 1) / len(events), f"day {t / DAY:.2f}: {'probe' if kind == 0 else 'threshold test'}")
     return course
 
 

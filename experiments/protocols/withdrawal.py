@@ -28,7 +28,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import acute_opioid, chronic_opioid
-from .base import Knob, Readout, RunContext, RunResult
+from .base import Knob, Readout, RunContext, RunResult, knobs_of
 
 NAME = "withdrawal"
 SUMMARY = "withdrawal, naloxone-precipitated after acute morphine or spontaneous after days: thresholds and RVM cells"
@@ -78,9 +78,7 @@ def run_spontaneous(context: RunContext) -> RunResult:
     knobs = context.knobs
     if knobs["follow_days"] <= 0:
         raise ValueError("spontaneous withdrawal needs follow_days > 0 (the drug-free phase)")
-    course_knobs = dict({name: knob.default for name, knob in chronic_opioid.KNOBS.items()},
-                        **{name: knobs[name] for name in chronic_opioid.KNOBS if name in knobs}, challenge_nmol=[])
-    result = chronic_opioid.run(replace(context, knobs=course_knobs))
+    result = chronic_opioid.run(replace(context, knobs=knobs_of(chronic_opioid.KNOBS, knobs, challenge_nmol=[])))
     result.readouts.update(withdrawal_phase(result.readouts, end_h(knobs)))
     return result
 
