@@ -119,11 +119,11 @@ FENTANYL_KETAMINE = _run("fentanyl_oih_4x100_ketamine", "fentanyl_oih", 0.5, *_F
                          "ketamine_mg_kg=10", "morphine_mg_kg=0")
 
 #: why 4 x 60 ug/kg takes too much of the later morphine effect
-FENTANYL_MORPHINE_MISS = ("issue 5: at the 4-h test the fentanyl of 4 x 60 ug/kg (terminal half-life 2.5 h) still "
-                          "activates 0.60 of MOR before desensitisation, and morphine 5 mg/kg, competing for the "
-                          "same receptors, adds only 0.05 to that (0.46 alone): the loss measures residual fentanyl "
-                          "occupancy more than tolerance, while Laulin et al. tested when the fentanyl effects had "
-                          "ended; losses 35 / 79 / 100% against 16 / 47 / 85%: in order, but high")
+FENTANYL_MORPHINE_MISS = ("issue 5: the acute MOR desensitisation that ends the 4 x 100 ug/kg analgesia by 6 h "
+                          "also takes most of the later morphine effect after 4 x 60 ug/kg (79% lost at 4 h, 74% at "
+                          "12 h when little fentanyl is left); no setting of its onset, ceiling, threshold or "
+                          "recovery fits both rows (experiments/fits/fentanyl_acute_tolerance.toml); losses "
+                          "35 / 79 / 100% against 16 / 47 / 85%: in order, but high")
 
 #: why the prevention ED50 sits below the analgesic concentration range
 KETAMINE_OIH_MISS = ("issue 5: 0.91 mg/kg s.c. leaves 0.21 uM at the first bolus; the NMDA activity at the fentanyl "
