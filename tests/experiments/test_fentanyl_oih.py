@@ -78,6 +78,16 @@ def test_analgesia_lasts_2_to_5_hours(fentanyl):
     assert percent_at(run, 6.0) <= 110.0
 
 
+@pytest.mark.xfail(strict=True, reason="known miss: the acute desensitisation that ends the 4 x 100 ug/kg analgesia "
+                   "by 6 h builds during the boluses, so the highest threshold falls with the dose "
+                   "(experiments/fits/fentanyl_acute_tolerance.toml)")
+def test_early_analgesia_grows_with_the_fentanyl_dose(fentanyl):
+    """Four fentanyl boluses give a dose-dependent increase of the nociceptive threshold (Laulin et
+    al. 2002): the highest threshold rises from 4 x 20 to 4 x 60 and from 4 x 60 to 4 x 100 ug/kg."""
+    peaks = [fentanyl[dose]["peak_percent"] for dose in DOSES]
+    assert peaks[0] < peaks[1] < peaks[2]
+
+
 def test_later_morphine_effect_is_reduced_in_order_of_the_fentanyl_dose(fentanyl):
     """Morphine 5 mg/kg s.c. 4 h after the first fentanyl bolus loses 16, 47 and 85% of its effect
     after 4 x 20, 60 and 100 ug/kg (Laulin et al. 2002): each larger dose takes at least 15 points
