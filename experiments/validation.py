@@ -265,7 +265,6 @@ def _medlock_worst_factor(record) -> float:
     return worst
 
 
-
 TARGETS: tuple[Target, ...] = (
     # -- drug kinetics (no network) --
     Target("ketamine_css_low", "human ketamine steady state at 0.1 mg/kg/h", "targets section 6", "0.37 uM (within 25%)",

@@ -21,8 +21,8 @@ alone), all on one build. The hyperalgesia left by a dose is the depth of its na
 baseline relative to fentanyl alone, ``(100 - nadir) / (100 - nadir_0)`` (0 when the nadir stays
 at or above baseline); the same Hill fit against the dose gives ``ed50_mg_kg``, and
 ``ed50_uM`` is the unbound effect-site ketamine concentration at the first fentanyl bolus at
-that dose (rat PK, log-log interpolation between the doses given; ``ketamine_uM_at_fentanyl``
-per dose), to compare with the analgesic concentration range.
+that dose (rat PK; ``ketamine_uM_at_fentanyl`` per dose), to compare with the analgesic
+concentration range.
 """
 
 from __future__ import annotations
@@ -190,9 +190,7 @@ def prevention_readouts(doses: np.ndarray, per_dose: list[dict[str, Readout]], k
     left = depth / depth[0] if depth[0] > 0 else np.full_like(depth, np.nan)
     ed50, n = fit_hill(doses, left)
     conc = np.array([ketamine_at_first_bolus(d, knobs) for d in doses])
-    given = doses > 0
-    ed50_uM = (float(np.exp(np.interp(np.log(ed50), np.log(doses[given]), np.log(conc[given]))))
-               if np.isfinite(ed50) and given.sum() >= 2 else float("nan"))
+    ed50_uM = ketamine_at_first_bolus(ed50, knobs) if np.isfinite(ed50) else float("nan")
     return {
         "ketamine_mg_kg": Readout(doses, "mg/kg", "s.c. ketamine dose before the fentanyl"),
         "ketamine_uM_at_fentanyl": Readout(conc, "uM", "unbound effect-site ketamine at the first fentanyl bolus"),
