@@ -236,8 +236,8 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
                           "time constant of the recovery of transporter capacity"),
     },
     "afferent_facilitation": {
-        "max_gain": P(1.8, U_1,
-                      "fitted: sustained morphine lowers withdrawal thresholds 30-40% below baseline by days 3-7 while it continues (Vanderah et al. 2001 J Neurosci 21:279; Anesthesiology 2020;133:628: von Frey -40 +- 9%) against the presynaptic MOR action at the same terminals (fitting sweep experiments/fits/chronic_oih.toml; tests/experiments/test_chronic_opioid.py)",
+        "max_gain": P(2.0, U_1,
+                      "fitted: sustained morphine lowers withdrawal thresholds 30-40% below baseline by days 3-7 while it continues (Vanderah et al. 2001 J Neurosci 21:279; Anesthesiology 2020;133:628: von Frey -40 +- 9%) against the presynaptic MOR action at the same terminals: at scale 0.5 the day-7 threshold is 66% of day 0, mean of network draws 1-5 (52-76% per draw), where the former 1.8, fitted to draw 1 alone (62% there), gives 76% (fitting sweep experiments/fits/chronic_oih.toml; tests/experiments/test_chronic_opioid.py)",
                       "largest release from primary-afferent terminals relative to drug-free"),
         "tau_onset": P(0.5, U_DAY,
                        "fitted: hypersensitivity and enhanced evoked CGRP release on day 7 but not day 1 of a morphine pellet (Gardell et al. 2002 J Neurosci 22:6747), within 3 days of continuous morphine (Xie et al. 2005 J Neurosci 25:409) (fitting sweep experiments/fits/chronic_oih.toml)",

@@ -99,6 +99,11 @@ _CHRONIC = ("stimulus_s=1", "challenge_nmol=[3, 10, 30, 100, 1000]")
 CHRONIC = _run("chronic_opioid", "chronic_opioid", 0.5, *_CHRONIC)
 CHRONIC_LIDOCAINE = _run("chronic_opioid_rvm_inactivated", "chronic_opioid", 0.5, *_CHRONIC, "probe_every_h=4",
                          "test_every_h=48", "rvm_inactivated=true")
+#: the morphine pump in network draws 1-5 (draws 2-5 without the i.t. dose-response, which leaves the
+#: thresholds unchanged): at the same slow state the day-7 threshold is 52% of day 0 in draw 1 and
+#: 60-76% in draws 2-5, so the row on the depth of the hyperalgesia reads the mean of the draws
+CHRONIC_DRAWS = (CHRONIC, *(_run(f"chronic_opioid_seed{seed}", "chronic_opioid", 0.5, "stimulus_s=1", "challenge_nmol=[]",
+                                 seed=seed) for seed in range(2, 6)))
 CHRONIC_MK801 = _run("chronic_opioid_mk801", "chronic_opioid", 0.5, "stimulus_s=1", "probe_every_h=4",
                      "test_every_h=48", "forces_mN=[25, 50, 100, 200, 400, 800]", "challenge_nmol=[]",
                      "blocker=mk801", "blocker_mg_kg_day=1")
@@ -421,9 +426,9 @@ TARGETS: tuple[Target, ...] = (
     # -- sustained morphine --
     Target("chronic_no_oih_day1", "sustained morphine: no hyperalgesia on day 1 (threshold % of day 0)",
            "Vanderah et al. 2001", "> 110%", (CHRONIC,), _at("threshold_percent", "test_days", 1.0), 110.0, math.inf, "%"),
-    Target("chronic_oih", "sustained morphine: threshold on day 7 (% of day 0)",
-           "Vanderah et al. 2001; Anesthesiology 2020;133:628", "30-40% below baseline (band 55-75%)", (CHRONIC,),
-           _at("threshold_percent", "test_days", 7.0), 55.0, 75.0, "%"),
+    Target("chronic_oih", "sustained morphine: threshold on day 7 (% of day 0), mean of 5 network draws",
+           "Vanderah et al. 2001; Anesthesiology 2020;133:628", "30-40% below baseline (band 55-75%)", CHRONIC_DRAWS,
+           _mean(_at("threshold_percent", "test_days", 7.0)), 55.0, 75.0, "%"),
     Target("chronic_cck", "RVM CCK drive on day 3 of morphine", "Xie et al. 2005", "~5-fold (4-6)", (CHRONIC,),
            _state_at("state_cck_drive", 3.0), 4.0, 6.0, "fold"),
     Target("chronic_transporters", "spinal glutamate transporter capacity on day 7", "Mao et al. 2002",

@@ -6,7 +6,8 @@ al. 2002; Vanderah et al. 2001; Fields 2004).
 The test runs an s.c. pump (morphine 100 mg/kg/day, MOR occupancy about 0.5 in the rat set) for
 7 days with a fast-layer probe every hour, a daily threshold test (force steps of 1 s instead
 of the protocol's 2 s, to keep the suite fast) and i.t. morphine dose-response curves of 5 doses
-on day 0 and day 7.
+on day 0 and day 7, in network draw 1; the depth of the hyperalgesia, which the draws shift
+differently at the same slow state, is tested on the mean of draws 1-5.
 """
 
 import numpy as np
@@ -86,12 +87,28 @@ def test_on_cells_fall_silent_on_day_one_and_cck_drives_them_above_baseline_from
     assert np.all(np.abs(neutral[1:] / neutral[0] - 1.0) < 0.2)
 
 
-def test_sustained_morphine_gives_hyperalgesia_30_to_40_percent_below_baseline_by_days_5_to_7(chronic):
+#: network draws besides draw 1 for the depth of the hyperalgesia
+OTHER_DRAWS = (2, 3, 4, 5)
+
+
+@pytest.fixture(scope="module")
+def thresholds_by_draw(chronic, build_root):
+    """Daily thresholds (% of day 0) in network draws 1-5 (draws 2-5 without the i.t.
+    dose-response, which leaves the thresholds unchanged) [draw x day]."""
+    others = [chronic_opioid.run(RunContext(params=ParameterSet(), knobs=dict(KNOBS, challenge_nmol=[]), seed=seed,
+                                            scale=SCALE, build_root=build_root)).readouts["threshold_percent"].value
+              for seed in OTHER_DRAWS]
+    return np.array([chronic[0].readouts["threshold_percent"].value, *others])
+
+
+def test_sustained_morphine_gives_hyperalgesia_30_to_40_percent_below_baseline_by_days_5_to_7(thresholds_by_draw):
     """While morphine continues, withdrawal thresholds fall below baseline by days 3-7
     (Vanderah et al. 2001; Xie et al. 2005) by 30-40% (von Frey -40 +- 9%, Anesthesiology
-    2020;133:628): each of the day-5, 6 and 7 thresholds is 55-75% of the day-0 threshold."""
-    percent = chronic[0].readouts["threshold_percent"].value
-    assert np.all((percent[5:8] >= 55.0) & (percent[5:8] <= 75.0)), percent
+    2020;133:628): on each of days 5, 6 and 7 the mean of network draws 1-5 is 55-75% of the day-0
+    threshold, and every draw is below 90%."""
+    mean = thresholds_by_draw.mean(axis=0)
+    assert np.all((mean[5:8] >= 55.0) & (mean[5:8] <= 75.0)), mean
+    assert np.all(thresholds_by_draw[:, 5:8] < 90.0), thresholds_by_draw
 
 
 def test_sustained_morphine_shifts_the_intrathecal_morphine_ed50_at_least_tenfold(chronic):
