@@ -64,17 +64,20 @@ MK801 = _run("nmda_clamp_mk801", "nmda_clamp", None, "blocker=mk801",
 HEAT = _run("heat_trials", "heat_trials", 0.5)
 MECHANICAL = _run("mechanical", "mechanical", 0.5)
 WINDUP = _run("windup_1hz", "windup", 0.5, "stim_hz=1", "ketamine_uM=0")
+#: the network draws (seeds) of the rows that read a mean over draws
+DRAW_SEEDS = range(1, 6)
 
 
-def _windup_seed(hz: str, seed: int) -> Result:
-    """Wind-up at ``hz`` for network draw ``seed`` (seed 1 at 1 Hz is WINDUP)."""
-    if (hz, seed) == ("1", 1):
-        return WINDUP
-    return _run(f"windup_{hz}hz_seed{seed}", "windup", 0.5, f"stim_hz={hz}", "ketamine_uM=0", seed=seed)
+def _draws(draw_1: Result, name: str, protocol: str, *sets: str) -> tuple[Result, ...]:
+    """``draw_1`` and the same run (scale 0.5, ``sets``) in the other draws of :data:`DRAW_SEEDS`,
+    in files ``<name>_seed<N>``."""
+    return (draw_1, *(_run(f"{name}_seed{seed}", protocol, 0.5, *sets, seed=seed) for seed in DRAW_SEEDS[1:]))
 
 
 #: wind-up over five network draws: the connectivity of each seed sets its own ratio
-WINDUP_SEEDS = {hz: tuple(_windup_seed(hz, seed) for seed in range(1, 6)) for hz in ("0.5", "1")}
+WINDUP_SEEDS = {"1": _draws(WINDUP, "windup_1hz", "windup", "stim_hz=1", "ketamine_uM=0"),
+                "0.5": _draws(_run("windup_0.5hz_seed1", "windup", 0.5, "stim_hz=0.5", "ketamine_uM=0", seed=1),
+                              "windup_0.5hz", "windup", "stim_hz=0.5", "ketamine_uM=0")}
 
 WINDUP_KETAMINE = _run("windup_1hz_ketamine", "windup", 0.5, "stim_hz=1", "ketamine_uM=0.5")
 KETAMINE_WINDUP = _run("ketamine_dose_response", "ketamine_dose_response", 0.5)
@@ -102,8 +105,7 @@ CHRONIC_LIDOCAINE = _run("chronic_opioid_rvm_inactivated", "chronic_opioid", 0.5
 #: the morphine pump in network draws 1-5 (draws 2-5 without the i.t. dose-response, which leaves the
 #: thresholds unchanged): at the same slow state the day-7 threshold is 52% of day 0 in draw 1 and
 #: 60-76% in draws 2-5, so the row on the depth of the hyperalgesia reads the mean of the draws
-CHRONIC_DRAWS = (CHRONIC, *(_run(f"chronic_opioid_seed{seed}", "chronic_opioid", 0.5, "stimulus_s=1", "challenge_nmol=[]",
-                                 seed=seed) for seed in range(2, 6)))
+CHRONIC_DRAWS = _draws(CHRONIC, "chronic_opioid", "chronic_opioid", "stimulus_s=1", "challenge_nmol=[]")
 CHRONIC_MK801 = _run("chronic_opioid_mk801", "chronic_opioid", 0.5, "stimulus_s=1", "probe_every_h=4",
                      "test_every_h=48", "forces_mN=[25, 50, 100, 200, 400, 800]", "challenge_nmol=[]",
                      "blocker=mk801", "blocker_mg_kg_day=1")
@@ -123,20 +125,13 @@ FENTANYL_MID_KETAMINE = _run("fentanyl_oih_4x60_ketamine", "fentanyl_oih", 0.5, 
 FENTANYL_KETAMINE = _run("fentanyl_oih_4x100_ketamine", "fentanyl_oih", 0.5, *_FENTANYL, "fentanyl_ug_kg=100",
                          "ketamine_mg_kg=10", "morphine_mg_kg=0")
 
-
-def _fentanyl_draws(dose: int, seed_1: Result) -> tuple[Result, ...]:
-    """4 x ``dose`` ug/kg fentanyl in five network draws (seeds 1-5; ``seed_1`` is the run of the
-    single-draw rows): how far a given afferent potentiation shifts the threshold depends on the
-    draw (at the same slow state the 4 x 100 ug/kg nadir is 60% of baseline in seed 1 and 74-81% in
-    seeds 2-5), so the rows on the size of the fentanyl effects read the mean of the draws."""
-    return (seed_1, *(_run(f"fentanyl_oih_4x{dose}_seed{seed}", "fentanyl_oih", 0.5, *_FENTANYL,
-                           f"fentanyl_ug_kg={dose}", seed=seed) for seed in range(2, 6)))
-
-
-#: the three fentanyl doses, five network draws each (in order of dose)
-FENTANYL_DRAWS = {dose: _fentanyl_draws(dose, seed_1)
-                  for dose, seed_1 in ((20, FENTANYL_LOW), (60, FENTANYL_MID), (100, FENTANYL))}
-_DRAWS = len(FENTANYL_DRAWS[100])
+#: the three fentanyl doses in five network draws each (the single-draw rows read draw 1): how far
+#: a given afferent potentiation shifts the threshold depends on the draw (at the same slow state
+#: the 4 x 100 ug/kg nadir is 60% of baseline in draw 1 and 74-81% in draws 2-5), so the rows on
+#: the size of the fentanyl effects read the mean of the draws
+FENTANYL_DRAWS = {dose: _draws(draw_1, f"fentanyl_oih_4x{dose}", "fentanyl_oih", *_FENTANYL, f"fentanyl_ug_kg={dose}")
+                  for dose, draw_1 in ((20, FENTANYL_LOW), (60, FENTANYL_MID), (100, FENTANYL))}
+_DRAWS = len(DRAW_SEEDS)
 _FENTANYL_DOSES = (*FENTANYL_DRAWS[20], *FENTANYL_DRAWS[60], *FENTANYL_DRAWS[100])
 
 #: why 4 x 60 ug/kg takes too much of the later morphine effect
@@ -285,10 +280,6 @@ def _depotentiation(control, treated) -> float:
     return float(treated.readouts[key]) / float(control.readouts[key])
 
 
-def _mean_windup(*records) -> float:
-    return float(np.mean([float(r.readouts["windup_ratio"]) for r in records]))
-
-
 def _first_response_change(control, ketamine) -> float:
     return abs(float(ketamine.readouts["first_c_response"]) / float(control.readouts["first_c_response"]) - 1.0)
 
@@ -350,9 +341,9 @@ TARGETS: tuple[Target, ...] = (
     Target("windup_ratio", "wind-up R16/R1 at 1 Hz", "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5",
            (WINDUP,), _r("windup_ratio"), 2.0, 5.0),
     Target("windup_seeds_0.5hz", "wind-up R16/R1 at 0.5 Hz, mean of 5 network draws (seeds 1-5)",
-           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["0.5"], _mean_windup, 2.0, 5.0),
+           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["0.5"], _mean(_r("windup_ratio")), 2.0, 5.0),
     Target("windup_seeds_1hz", "wind-up R16/R1 at 1 Hz, mean of 5 network draws (seeds 1-5)",
-           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["1"], _mean_windup, 2.0, 5.0),
+           "Dickenson & Sullivan 1987; Herrero et al. 2000", "2-5", WINDUP_SEEDS["1"], _mean(_r("windup_ratio")), 2.0, 5.0),
     Target("windup_ketamine", "0.5 uM ketamine: wind-up (R16/R1 - 1) as a fraction of control",
            "targets section 8", "<= 0.5", (WINDUP, WINDUP_KETAMINE), _windup_cut, -math.inf, 0.5),
     Target("windup_first_response", "0.5 uM ketamine: change of the first C-fibre response", "targets section 8",

@@ -16,6 +16,7 @@ import pytest
 from circuits import ParameterSet
 from experiments.protocols import chronic_opioid, threshold_course
 from experiments.protocols.base import RunContext
+from protocol_runs import OTHER_DRAWS, readouts_by_condition
 
 pytestmark = pytest.mark.slow
 SCALE = 0.5
@@ -87,16 +88,12 @@ def test_on_cells_fall_silent_on_day_one_and_cck_drives_them_above_baseline_from
     assert np.all(np.abs(neutral[1:] / neutral[0] - 1.0) < 0.2)
 
 
-#: network draws besides draw 1 for the depth of the hyperalgesia
-OTHER_DRAWS = (2, 3, 4, 5)
-
-
 @pytest.fixture(scope="module")
 def thresholds_by_draw(chronic, build_root):
     """Daily thresholds (% of day 0) in network draws 1-5 (draws 2-5 without the i.t.
     dose-response, which leaves the thresholds unchanged) [draw x day]."""
-    others = [chronic_opioid.run(RunContext(params=ParameterSet(), knobs=dict(KNOBS, challenge_nmol=[]), seed=seed,
-                                            scale=SCALE, build_root=build_root)).readouts["threshold_percent"].value
+    others = [readouts_by_condition(chronic_opioid, KNOBS, {"pump": {"challenge_nmol": []}}, scale=SCALE,
+                                    build_root=build_root, seed=seed)["pump"]["threshold_percent"]
               for seed in OTHER_DRAWS]
     return np.array([chronic[0].readouts["threshold_percent"].value, *others])
 

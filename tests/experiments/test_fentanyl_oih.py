@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from experiments.protocols import fentanyl_oih
-from protocol_runs import readouts_by_condition
+from protocol_runs import OTHER_DRAWS, readouts_by_condition
 
 pytestmark = pytest.mark.slow
 SCALE = 0.5
@@ -55,10 +55,6 @@ def test_delayed_hyperalgesia_grows_with_the_fentanyl_dose(fentanyl):
     nadirs = [fentanyl[dose]["nadir_percent"] for dose in DOSES]
     assert nadirs[0] >= nadirs[1] + 5.0
     assert nadirs[1] >= nadirs[2] + 5.0
-
-
-#: network draws besides draw 1 for the depth of the hyperalgesia
-OTHER_DRAWS = (2, 3, 4, 5)
 
 
 @pytest.fixture(scope="module")
