@@ -8,12 +8,15 @@ States
 ------
 ``desensitisation`` D (0..1)
     fraction of MOR efficacy lost (true tolerance). Pass it to
-    ``pharmacokinetics.mor_occupancy(..., desensitisation=...)``, together with ``D_a``, as
-    :attr:`SlowState.efficacy_lost`. Modest: most tolerance is
+    ``pharmacokinetics.mor_occupancy(..., desensitisation=D)``. Modest: most tolerance is
     apparent, from descending facilitation (Vanderah et al. 2001).
 ``acute_desensitisation`` D_a (0..1)
-    fraction of MOR efficacy lost within hours of a high dose of a high-efficacy agonist (acute
-    tolerance): rapid MOR desensitisation and internalisation need high agonist efficacy and
+    fraction of agonist potency lost within hours of a high dose of a high-efficacy agonist (acute
+    tolerance). Pass it to ``pharmacokinetics.mor_occupancy(..., potency_loss=D_a)``: it shifts
+    agonist concentration-response curves right by ``1 / (1 - D_a)`` (Vinik & Kissin 1998 Anesth
+    Analg 86:1307: a 4-fold EC50 shift after 3 h of remifentanil), which the high concentration
+    at the peak of a large dose overcomes and a waning or a later, lower dose does not. Rapid MOR
+    desensitisation and internalisation need high agonist efficacy and
     occupancy (fentanyl, DAMGO; morphine hardly: Keith et al. 1996 J Biol Chem 271:19021 [T]) and
     NMDA receptors (NMDA/PKC: Mao, Price & Mayer 1995 Pain 62:259 [T]). It shortens fentanyl
     analgesia to hours and blunts a later morphine dose, and ketamine given before fentanyl
@@ -192,17 +195,17 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
                           "time constant of the recovery of MOR efficacy"),
     },
     "acute_desensitisation": {
-        "max": P(0.9, U_1,
-                 "fitted at scale 0.5, seed 1: fentanyl analgesia (paw pressure) lasts 2-5 h after 4 x 100 ug/kg s.c. although the terminal half-life (2.5 h) keeps MOR activation near 0.6 at 6 h (Celerier et al. 2000 Anesthesiology 92:465: 108% of baseline at 6 h here), and a morphine dose 4 h after it loses most of its effect (Laulin et al. 2002 Anesth Analg 94:1263: 85%; 99% here); D_a 0.8 at 4 h is a 5-fold loss of potency, as the 4-fold acute tolerance after 3 h of remifentanil in volunteers (Vinik & Kissin 1998 Anesth Analg 86:1307 [T]) (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml)",
-                 "largest fraction of MOR efficacy lost to acute desensitisation"),
+        "max": P(0.98, U_1,
+                 "fitted at scale 0.5 on the means of network draws 1-5: fentanyl analgesia (paw pressure) lasts 2-5 h after 4 x 100 ug/kg s.c. although the terminal half-life (2.5 h) keeps the undesensitised MOR activation near 0.6 at 6 h (Celerier et al. 2000 Anesthesiology 92:465: 105% of baseline at 6 h here, 111% at 0.95), and morphine 5 mg/kg 4 h after 4 x 20 / 60 / 100 ug/kg loses 16 / 47 / 85% of its effect (Laulin et al. 2002 Anesth Analg 94:1263: 6 / 58 / 88% here); D_a at 4 h is 0.76 after 4 x 60 ug/kg, a 4-fold loss of potency, as the 4-fold EC50 shift after 3 h of remifentanil in volunteers (Vinik & Kissin 1998 Anesth Analg 86:1307 [T]) (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml)",
+                 "largest fraction of agonist potency lost to acute desensitisation"),
         "occupancy_threshold": P(0.7, U_1,
                                  "[T] the largest MOR activation of morphine (efficacy 0.7 in this model): morphine hardly desensitises and internalises MOR within hours, fentanyl and other high-efficacy agonists do (Keith et al. 1996 J Biol Chem 271:19021; Williams et al. 2013 Pharmacol Rev 65:223)",
                                  "NMDA-gated MOR activation above which acute desensitisation grows"),
         "tau_onset": P(0.5, U_H,
-                       "fitted with max: acute tolerance within hours of a high opioid dose (Larcher et al. 1998 Neuroscience 84:583) (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml)",
+                       "fitted with max in the earlier efficacy form and kept: acute tolerance within hours of a high opioid dose (Larcher et al. 1998 Neuroscience 84:583) (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml)",
                        "time constant of the rise of acute desensitisation at full drive (h = 1)"),
         "tau_recovery": P(24.0, U_H,
-                          "fitted with max: with 12 h the analgesia lasts past 6 h (135% at 6 h; fitting sweep experiments/fits/fentanyl_acute_tolerance.toml); acute tolerance after one high opioid dose lasts about a day in rats (Kissin et al. 1991 Anesthesiology 74:166 [T])",
+                          "fitted with max in the earlier form, where D_a scaled the efficacy (with 12 h the analgesia lasted past 6 h: 135% at 6 h), and kept when D_a became a loss of potency (fitting sweep experiments/fits/fentanyl_acute_tolerance.toml); acute tolerance after one high opioid dose lasts about a day in rats (Kissin et al. 1991 Anesthesiology 74:166 [T])",
                           "time constant of the recovery from acute desensitisation"),
     },
     "expression": {
@@ -316,11 +319,6 @@ class SlowState:
     depotentiation: float = 0.0
     early: np.ndarray = field(default_factory=lambda: np.zeros(0))
     consolidated: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    @property
-    def efficacy_lost(self) -> float:
-        """Fraction of MOR efficacy lost to the slow and the acute desensitisation together."""
-        return 1.0 - (1.0 - self.desensitisation) * (1.0 - self.acute_desensitisation)
 
     @property
     def potentiation(self) -> np.ndarray:

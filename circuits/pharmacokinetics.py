@@ -871,7 +871,7 @@ def terminal_half_life(drug: str, species: str, params: Any = None) -> float:
 
 
 def mor_occupancy(conc_by_drug: Mapping[str, Any], params: Any = None, desensitisation: Any = 0.0,
-                  species: str = "rat") -> tuple[dict[str, np.ndarray], np.ndarray]:
+                  species: str = "rat", potency_loss: Any = 0.0) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Competitive occupancy of the mu-opioid receptor and its activation.
 
     ``conc_by_drug`` maps drug to unbound effect-site concentration (uM; number or array, all
@@ -882,16 +882,25 @@ def mor_occupancy(conc_by_drug: Mapping[str, Any], params: Any = None, desensiti
     ``(1 - desensitisation) * sum_i efficacy_i * occ_i`` (0..1), with ``desensitisation`` (0..1,
     number or array) the fraction of receptors uncoupled by chronic exposure (slow layer).
 
+    ``potency_loss`` (0..1, number or array) is acute tolerance as a loss of agonist potency: every
+    agonist's ``c_i/K_i`` is multiplied by ``1 - potency_loss``, a parallel rightward shift of its
+    concentration-response curve by ``1 / (1 - potency_loss)`` that a high agonist concentration
+    overcomes (the functional ``mor_kd`` folds the receptor reserve in, and acute desensitisation
+    and internalisation use it up: Vinik & Kissin 1998 Anesth Analg 86:1307, a 4-fold EC50 shift
+    after 3 h of remifentanil). Naloxone's binding is unchanged. ``occupancy`` is then the
+    functional occupancy of each agonist.
+
     Returns ``(occupancy, activation)``: a dict drug -> occupancy array (0..1) and the activation
     array."""
     ratios: dict[str, np.ndarray] = {}
     efficacy: dict[str, float] = {}
+    kept_potency = 1.0 - np.asarray(potency_loss, dtype=float)
     for drug, conc in conc_by_drug.items():
         kd = _lookup(params, drug, species, "mor_kd")
         if kd is None:
             continue
-        ratios[drug] = np.asarray(conc, dtype=float) / _as(kd, "uM")
         efficacy[drug] = _as(_lookup(params, drug, species, "mor_efficacy"), "1")
+        ratios[drug] = np.asarray(conc, dtype=float) / _as(kd, "uM") * (kept_potency if efficacy[drug] > 0 else 1.0)
     denominator = 1.0 + sum(ratios.values()) if ratios else np.asarray(1.0)
     occupancy = {drug: np.asarray(r / denominator) for drug, r in ratios.items()}
     signal = sum(efficacy[d] * occ for d, occ in occupancy.items()) if occupancy else np.asarray(0.0)

@@ -95,6 +95,13 @@ class CoupledRun:
         _, activation = pk.mor_occupancy(self.concentrations_uM(times_s, site, extra), self.params, species=self.species)
         return np.broadcast_to(activation, np.shape(np.atleast_1d(times_s))).astype(float)
 
+    def _activation(self, now: list[float], site: str, extra: pk.Regimen) -> float:
+        """MOR activation at ``site`` after the slow (efficacy) and acute (potency) desensitisation."""
+        _, activation = pk.mor_occupancy(self.concentrations_uM(now, site, extra), self.params, species=self.species,
+                                         desensitisation=self.state.desensitisation,
+                                         potency_loss=self.state.acute_desensitisation)
+        return float(np.clip(np.ravel(activation)[0], 0.0, 1.0))
+
     def advance(self, t1_s: float) -> None:
         """Integrate the slow layer to ``t1_s`` under the regimen and the last measured NMDA activity."""
         if t1_s < self.time_s:
@@ -113,10 +120,9 @@ class CoupledRun:
         """The fast layer's drug and slow state at the current time (with ``extra`` doses)."""
         now = [self.time_s]
         spinal, rvm = self.occupancy(now, extra=extra)[0], self.occupancy(now, "rvm", extra)[0]
-        kept = 1.0 - self.state.efficacy_lost  # as mor_occupancy(..., desensitisation=efficacy_lost)
         blocker_uM = float(self.concentrations_uM(now, extra=extra).get(self.blocker, [0.0])[0])
         return Modulation(
-            mor_spinal=float(np.clip(kept * spinal, 0.0, 1.0)), mor_rvm=float(np.clip(kept * rvm, 0.0, 1.0)),
+            mor_spinal=self._activation(now, "spinal", extra), mor_rvm=self._activation(now, "rvm", extra),
             blocker=self.blocker, blocker_uM=blocker_uM,
             cck_drive=self.state.cck_drive, transporter_capacity=self.state.transporter_capacity,
             afferent_gain=self.state.afferent_gain * self.state.afferent_potentiation,

@@ -147,8 +147,8 @@ def test_afferent_potentiation_needs_a_high_nmda_gated_occupancy():
 
 def test_acute_desensitisation_needs_a_high_efficacy_nmda_gated_activation():
     """Acute tolerance (Celerier et al. 2000; Laulin et al. 2002; Vinik & Kissin 1998: 4-fold
-    within hours): four fentanyl boluses of 100 ug/kg desensitise more than 70% of MOR efficacy
-    by 4 h, 4 x 20 ug/kg less than half of that; a week of the morphine pump (morphine's MOR
+    within hours): four fentanyl boluses of 100 ug/kg take more than 70% of the agonist potency
+    (a rightward shift of over 3-fold) by 4 h, 4 x 20 ug/kg less than half of that; a week of the morphine pump (morphine's MOR
     activation stays below its efficacy, 0.7) leaves none; NMDA activity 0.5 (ketamine 10 mg/kg
     before the fentanyl) prevents it; and it recovers (below half its 4-h value by day 2)."""
     from circuits.pharmacokinetics import Pump

@@ -416,6 +416,22 @@ def test_activation_efficacy_and_desensitisation():
     assert act[0] == 0.0
 
 
+def test_potency_loss_shifts_agonist_curves_in_parallel():
+    """Acute tolerance as a loss of potency (Vinik & Kissin 1998: a parallel rightward shift of the
+    EC50): a potency loss of 0.8 moves the fentanyl concentration that gives half activation
+    5-fold to the right, leaves the maximal activation of a saturating concentration within 0.1%,
+    and leaves naloxone's Schild dose ratio against morphine (1 + [B]/K_B) unchanged within 1e-6."""
+    kd = resolve("fentanyl", "rat")["mor_kd"]
+    _, half = mor_occupancy({"fentanyl": 5.0 * kd}, potency_loss=0.8)
+    assert float(half) == pytest.approx(0.5, rel=1e-9)
+    _, top = mor_occupancy({"fentanyl": 1e4 * kd}, potency_loss=0.8)
+    assert float(top) == pytest.approx(1.0, rel=1e-3)
+    kb, km = resolve("naloxone", "rat")["mor_kd"], resolve("morphine", "rat")["mor_kd"]
+    _, alone = mor_occupancy({"morphine": km}, potency_loss=0.8)
+    _, shifted = mor_occupancy({"morphine": 3.0 * km, "naloxone": 2.0 * kb}, potency_loss=0.8)
+    assert float(shifted) == pytest.approx(float(alone), rel=1e-6)
+
+
 @pytest.mark.parametrize("drug, dose, unit", [("morphine", 2.5, "mg/kg"), ("fentanyl", 10, "ug/kg")])
 def test_rat_ed50_gives_half_occupancy(drug, dose, unit):
     """Calibration check (mor_kd fitted): the rat s.c. ED50 ([T]: morphine 2.5 mg/kg, fentanyl

@@ -85,15 +85,16 @@ def test_ketamine_before_fentanyl_prevents_the_delayed_hyperalgesia(fentanyl):
 def test_analgesia_lasts_2_to_5_hours(fentanyl):
     """Early analgesia for 2-5 h (Celerier et al. 2000): above 110% of baseline at 1 h, back below
     it by 6 h, while the terminal half-life (2.5 h) still leaves MOR occupancy near 0.6: the
-    NMDA-gated acute desensitisation of MOR ends the analgesia (acute tolerance)."""
+    NMDA-gated acute desensitisation of MOR, a loss of agonist potency, ends the analgesia (acute
+    tolerance)."""
     run = fentanyl["4x100"]
     assert percent_at(run, 1.0) > 110.0
     assert percent_at(run, 6.0) <= 110.0
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the acute desensitisation that ends the 4 x 100 ug/kg analgesia "
-                   "by 6 h builds during the boluses, so the highest threshold falls with the dose "
-                   "(experiments/fits/fentanyl_acute_tolerance.toml)")
+@pytest.mark.xfail(strict=True, reason="known miss: the NMDA-gated afferent potentiation that gives the delayed "
+                   "hyperalgesia already builds during the boluses of the higher doses, so the highest threshold "
+                   "falls with the dose (experiments/fits/fentanyl_acute_tolerance.toml)")
 def test_early_analgesia_grows_with_the_fentanyl_dose(fentanyl):
     """Four fentanyl boluses give a dose-dependent increase of the nociceptive threshold (Laulin et
     al. 2002): the highest threshold rises from 4 x 20 to 4 x 60 and from 4 x 60 to 4 x 100 ug/kg."""
@@ -111,18 +112,12 @@ def test_later_morphine_effect_is_reduced_in_order_of_the_fentanyl_dose(fentanyl
     assert 0.0 <= low <= 41.0
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the acute desensitisation that ends the 4 x 100 ug/kg analgesia "
-                   "and the afferent potentiation leave the threshold with morphine below the drug-free baseline "
-                   "(experiments/fits/fentanyl_acute_tolerance.toml, experiments/fits/fentanyl_oih.toml)")
 def test_later_morphine_effect_after_4x100_matches_laulin(fentanyl):
     """Morphine 5 mg/kg s.c. 4 h after 4 x 100 ug/kg fentanyl loses 85% of its effect (Laulin et
     al. 2002): 60-100% (the data within 25 points, at most all of it)."""
     assert 60.0 <= fentanyl["4x100"]["morphine_effect_reduction_percent"] <= 100.0
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the acute desensitisation that ends the 4 x 100 ug/kg analgesia "
-                   "by 6 h also takes most of the later morphine effect after 4 x 60 ug/kg (79% lost); no setting "
-                   "fits both (experiments/fits/fentanyl_acute_tolerance.toml)")
 def test_later_morphine_effect_after_4x60_matches_laulin(fentanyl):
     """Morphine 5 mg/kg s.c. 4 h after 4 x 60 ug/kg fentanyl loses 47% of its effect (Laulin et
     al. 2002), within 25 points."""
@@ -131,6 +126,7 @@ def test_later_morphine_effect_after_4x60_matches_laulin(fentanyl):
 
 def test_ketamine_before_fentanyl_restores_the_later_morphine_effect(fentanyl):
     """Ketamine 10 mg/kg before 4 x 60 ug/kg fentanyl restores the full effect of the later
-    morphine test (Laulin et al. 2002): at most 20% of it lost, against over 60% without."""
+    morphine test (Laulin et al. 2002): at most 20% of it lost, against at least 22% without (the
+    47% of the data within 25 points)."""
     assert fentanyl["4x60 ketamine"]["morphine_effect_reduction_percent"] <= 20.0
-    assert fentanyl["4x60"]["morphine_effect_reduction_percent"] > 60.0
+    assert fentanyl["4x60"]["morphine_effect_reduction_percent"] >= 22.0

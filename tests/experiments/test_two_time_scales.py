@@ -84,21 +84,23 @@ def test_nmda_block_measured_in_a_probe_prevents_cck_growth_during_morphine():
 
 def test_probe_carries_the_drug_state_of_its_time():
     """During a remifentanil infusion the probe runs with the MOR activation of its time: the
-    efficacy-weighted occupancy (above 0.8 at 450 ug/kg/h) times the efficacy that desensitisation
-    has left; 10 min after an abrupt stop (effect-site remifentanil below 10% in the rat) the
-    activation has fallen to under a quarter and a withdrawal rebound drives the lamina I cells
-    (Drdla et al. 2009)."""
+    occupancy (above 0.8 at 450 ug/kg/h) at the potency that acute desensitisation has left
+    (remifentanil's c/K times 1 - D_a), times the efficacy that the slow desensitisation has left;
+    10 min after an abrupt stop (effect-site remifentanil below 10% in the rat) the activation has
+    fallen to under a quarter and a withdrawal rebound drives the lamina I cells (Drdla et al.
+    2009)."""
     regimen = [pk.Infusion("remifentanil", 450.0, "ug/kg/h", start=0.0, stop=HOUR)]
     run = CoupledRun(StandInLayer(), ParameterSet(), regimen)
     run.advance(50 * 60.0)
     record = run.probe(passthrough)
     during = record.modulation
     occupancy = float(run.occupancy([50 * 60.0])[0])
-    kept = (1.0 - record.states["desensitisation"]) * (1.0 - record.states["acute_desensitisation"])
+    ratio = occupancy / (1.0 - occupancy) * (1.0 - record.states["acute_desensitisation"])
+    expected = (1.0 - record.states["desensitisation"]) * ratio / (1.0 + ratio)
     run.advance(HOUR + 10 * 60.0)
     after = run.probe(passthrough).modulation
-    assert occupancy > 0.8 and kept < 1.0
-    assert during.mor_spinal == pytest.approx(kept * occupancy, rel=1e-9) and during.rebound == 0.0
+    assert occupancy > 0.8 and record.states["acute_desensitisation"] > 0.0
+    assert during.mor_spinal == pytest.approx(expected, rel=1e-9) and during.rebound == 0.0
     assert after.mor_spinal < 0.25 * during.mor_spinal and after.rebound > 0.1
 
 
