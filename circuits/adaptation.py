@@ -45,10 +45,11 @@ States
     a high opioid dose sets off while it acts (Larcher et al. 1998 Neuroscience 84:583; Celerier
     et al. 2000 Anesthesiology 92:465). It builds within the first hours, so it opposes the
     analgesia while the opioid is on board (acute tolerance), and outlasts the opioid by days
-    (delayed hyperalgesia). Only NMDA-gated occupancy above ``occupancy_threshold`` drives it, so
-    sustained moderate exposure does not, and an NMDA blocker present at the opioid's peak
-    prevents it: ketamine before fentanyl prevents the delayed hyperalgesia and enhances the
-    early analgesia (Celerier et al. 2000; Laulin et al. 2002).
+    (delayed hyperalgesia). Only occupancy above ``occupancy_threshold`` drives it, so sustained
+    moderate exposure does not, and only while the NMDA activity stays above ``nmda_threshold``
+    (Ca2+ entry through the presynaptic NMDA receptors must pass a threshold), so an NMDA blocker
+    present at the opioid's peak prevents it: ketamine before fentanyl prevents the delayed
+    hyperalgesia and enhances the early analgesia (Celerier et al. 2000; Laulin et al. 2002).
 ``ac_superactivation`` A_s, ``ac_superactivation_rvm`` A_r (0..1, occupancy units)
     adenylyl-cyclase superactivation; it follows the spinal (A_s) or RVM (A_r) MOR occupancy
     with a lag. :func:`rebound` gives the withdrawal signal ``max(0, A - occupancy - threshold)``
@@ -90,7 +91,7 @@ Equations (time in s; ``tau_*`` and ``*_max`` are parameters of :data:`ADAPTATIO
     dL/dt = e(E_s) (L_max - L) / tau_L_on -  L / tau_L_rec        L = 1 - transporter_capacity
     dG/dt = f (G_max - G) / tau_G_on      -  G / tau_G_rec        G = afferent_gain - 1
     dH/dt = h (H_max - H) / tau_H_on      -  H / tau_H_rec        H = afferent_potentiation - 1
-    h     = max(0, n u_s - theta_H) / (1 - theta_H)
+    h     = max(0, u_s - theta_H) / (1 - theta_H) * max(0, n - theta_nH) / (1 - theta_nH)
     dA_s/dt = (u_s - A_s) / tau_A                 dA_r/dt = (u_r - A_r) / tau_A
     de/dt = -e / tau_early - k_cons e                      - k_dep z e
     dp/dt =  k_cons e      - p / tau_consolidated          - k_dep z p
@@ -103,8 +104,8 @@ occupancy_threshold, tau_onset, tau_recovery}``; c_max + 1, tau_c_on, tau_c_rec 
 ``expression.{tau, threshold}``;
 L_max, tau_L_on, tau_L_rec = ``transporter.{max_loss, tau_onset, tau_recovery}``; G_max + 1,
 tau_G_on, tau_G_rec = ``afferent_facilitation.{max_gain, tau_onset, tau_recovery}``; H_max + 1,
-theta_H, tau_H_on, tau_H_rec = ``afferent_potentiation.{max_gain, occupancy_threshold, tau_onset,
-tau_recovery}``; tau_A,
+theta_H, theta_nH, tau_H_on, tau_H_rec = ``afferent_potentiation.{max_gain, occupancy_threshold,
+nmda_threshold, tau_onset, tau_recovery}``; tau_A,
 theta_rebound, theta_rvm = ``ac_superactivation.{tau, rebound_threshold, rvm_rebound_threshold}``; tau_early, k_cons,
 tau_consolidated, u_dep, k_dep, tau_z = ``potentiation.{tau_early, consolidation_rate,
 tau_consolidated, depotentiation_threshold, depotentiation_rate, depotentiation_tau}``. The rise time constants
@@ -257,8 +258,11 @@ ADAPTATION_PARAMETERS: dict[str, dict[str, Param]] = {
                       "fitted: delayed hyperalgesia 20-35% below baseline after 4 x 100 ug/kg fentanyl s.c. (Celerier et al. 2000 Anesthesiology 92:465; maximal decrease ~30%): at scale 0.5 the nadir is 74% of baseline, mean of network draws 1-5 (60-81% per draw), where 1.45 gives 78% and the former 1.35, fitted to draw 1 alone (69% there), gives 81% (fitting sweep experiments/fits/fentanyl_oih.toml; tests/experiments/test_fentanyl_oih.py)",
                       "largest release from primary-afferent terminals through presynaptic NMDA potentiation, relative to drug-free"),
         "occupancy_threshold": P(0.9, U_1,
-                                 "fitted: the delayed hyperalgesia grows with the fentanyl dose from 4 x 20 to 4 x 100 ug/kg (peak occupancy 0.82-0.96 in this model; Celerier et al. 2000 Anesthesiology 92:465), while a 60-min remifentanil infusion at 450 ug/kg/h (occupancy 0.88) gives withdrawal LTP only after an abrupt stop (Drdla et al. 2009 Science 325:207) and ketamine 10 mg/kg s.c. before fentanyl (NMDA activity ~0.5 at the fentanyl peak) prevents it (Celerier et al. 2000)",
-                                 "NMDA-gated MOR occupancy above which the presynaptic potentiation grows"),
+                                 "fitted: the delayed hyperalgesia grows with the fentanyl dose from 4 x 20 to 4 x 100 ug/kg (peak occupancy 0.82-0.96 in this model; Celerier et al. 2000 Anesthesiology 92:465), while a 60-min remifentanil infusion at 450 ug/kg/h (occupancy 0.88) gives withdrawal LTP only after an abrupt stop (Drdla et al. 2009 Science 325:207)",
+                                 "MOR occupancy above which the presynaptic potentiation grows"),
+        "nmda_threshold": P(0.9, U_1,
+                            "fitted: the potentiation needs Ca2+ entry through presynaptic NMDA receptors above a threshold (calcium control of plasticity: Shouval, Bear & Cooper 2002 PNAS 99:10831; PKC-dependent, downstream of presynaptic NMDA receptors: Zhou, Chen & Pan 2010 J Neurosci 30:4460), and small-dose ketamine, at analgesic plasma levels, prevents opioid-induced hyperalgesia (Joly et al. 2005 Anesthesiology 103:147 [T]): the s.c. ketamine dose that halves the delayed hyperalgesia of 4 x 100 ug/kg fentanyl leaves unbound ketamine in the human analgesic range (0.29-0.67 uM; Zanos et al. 2018 Pharmacol Rev 70:621) at the first bolus, while 10 mg/kg prevents it (Celerier et al. 2000 Anesthesiology 92:465): at scale 0.5, network draw 1, the ED50 is 2.1 mg/kg, 0.47 uM at the first bolus (0.84 / 0.86 / 0.88 give 0.77 / 0.63 / 0.55 uM; without a threshold of its own, the NMDA activity scaling the occupancy, 0.23 uM) (fitting sweep experiments/fits/ketamine_prevention.toml)",
+                            "NMDA activity (unblocked fraction of dorsal-horn NMDA receptors) below which the presynaptic potentiation gets no drive"),
         "tau_onset": P(0.5, U_H,
                        "fitted: acute tolerance within hours of a single high opioid dose, NMDA-dependent (Larcher et al. 1998 Neuroscience 84:583); fentanyl analgesia lasts 2-5 h (Celerier et al. 2000 Anesthesiology 92:465) (fitting sweep experiments/fits/fentanyl_oih.toml)",
                        "time constant of the rise of the presynaptic potentiation at full drive (h = 1)"),
@@ -393,7 +397,7 @@ _NAMES = {
     "G_gain": "afferent_facilitation.max_gain", "G_on": "afferent_facilitation.tau_onset",
     "G_rec": "afferent_facilitation.tau_recovery", "r_ref": "afferent_facilitation.on_rate_reference",
     "H_gain": "afferent_potentiation.max_gain", "theta_H": "afferent_potentiation.occupancy_threshold",
-    "H_on": "afferent_potentiation.tau_onset", "H_rec": "afferent_potentiation.tau_recovery",
+    "theta_nH": "afferent_potentiation.nmda_threshold", "H_on": "afferent_potentiation.tau_onset", "H_rec": "afferent_potentiation.tau_recovery",
     "tau_A": "ac_superactivation.tau", "theta": "ac_superactivation.rebound_threshold",
     "theta_r": "ac_superactivation.rvm_rebound_threshold",
     "tau_e": "potentiation.tau_early", "k_cons": "potentiation.consolidation_rate",
@@ -430,9 +434,10 @@ def _to_floats(items: tuple[tuple[str, Param], ...]) -> dict[str, float]:
     if out["c_fold"] < 1.0 or out["G_gain"] < 1.0 or out["H_gain"] < 1.0:
         raise ValueError("adaptation.cck.max_fold, adaptation.afferent_facilitation.max_gain and "
                          "adaptation.afferent_potentiation.max_gain must be >= 1")
-    if not all(0.0 <= out[key] < 1.0 for key in ("theta_E", "theta_H", "theta_Da")):
-        raise ValueError("adaptation.expression.threshold and the occupancy thresholds of "
-                         "adaptation.afferent_potentiation and adaptation.acute_desensitisation must be in [0, 1)")
+    if not all(0.0 <= out[key] < 1.0 for key in ("theta_E", "theta_H", "theta_nH", "theta_Da")):
+        raise ValueError("adaptation.expression.threshold, the occupancy and NMDA thresholds of "
+                         "adaptation.afferent_potentiation and the occupancy threshold of "
+                         "adaptation.acute_desensitisation must be in [0, 1)")
     if not 0.0 <= out["theta"] < 1.0 or not 0.0 <= out["theta_r"] < 1.0:
         raise ValueError("adaptation.ac_superactivation rebound thresholds must be in [0, 1)")
     if not 0.0 <= out["u_dep"] < 1.0:
@@ -558,6 +563,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
     A, A_r = float(state.ac_superactivation), float(state.ac_superactivation_rvm)
     E_r, E_s = float(state.cck_expression), float(state.transporter_expression)
     H = float(state.afferent_potentiation) - 1.0
+    gate_H = max(0.0, nmda - p["theta_nH"]) / (1.0 - p["theta_nH"])
     G = _relax(float(state.afferent_gain) - 1.0, descending, p["G_gain"] - 1.0, p["G_on"], p["G_rec"], t1 - t0)
     c_max = p["c_fold"] - 1.0
     lam_e = 1.0 / p["tau_e"] + p["k_cons"]
@@ -589,7 +595,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
             E_r, E_s = gr + (E_r - gr) * decay, gs + (E_s - gs) * decay
             ua, ub = a0 + (a1 - a0) * fa, a0 + (a1 - a0) * fb  # occupancy at the sub-step's ends
             ga, gb = nmda * ua, nmda * ub
-            H = _relax(H, _mean_excess(ga, gb, p["theta_H"], h), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
+            H = _relax(H, gate_H * _mean_excess(ua, ub, p["theta_H"], h), p["H_gain"] - 1.0, p["H_on"], p["H_rec"], h)
             D_a = _relax(D_a, _mean_excess(ga, gb, p["theta_Da"], h), p["Da_max"], p["Da_on"], p["Da_rec"], h)
             # z follows the sub-step mean of its drive; its integral, gz h + (Z - Z_new) tau_z, sets the erasure
             gz = _mean_excess(ua, ub, p["u_dep"], h)

@@ -141,12 +141,6 @@ FENTANYL_PEAK_MISS = ("issue 5: the threshold 1 h after the first bolus reaches 
                       "hyperalgesia already builds during the boluses of the higher doses (1.13- and 1.28-fold "
                       "release at 1 h) (experiments/fits/fentanyl_acute_tolerance.toml)")
 
-#: why the prevention ED50 sits below the analgesic concentration range
-KETAMINE_OIH_MISS = ("issue 5: 1.0 mg/kg s.c. leaves 0.23 uM at the first bolus; the NMDA activity at the fentanyl "
-                     "peak needs only a partial block to stay below the potentiation threshold of the afferent "
-                     "potentiation (adaptation.afferent_potentiation), so prevention sets in below the human "
-                     "analgesic range")
-
 
 @dataclass(frozen=True)
 class Target:
@@ -347,7 +341,7 @@ TARGETS: tuple[Target, ...] = (
            10.0, "mg/kg"),
     Target("ketamine_oih_ed50_uM", "unbound effect-site ketamine at the first fentanyl bolus at the ED50 of prevention",
            "targets section 6 (human analgesic plasma levels)", "analgesic range (0.29-0.67 uM)", (KETAMINE_PREVENTION,),
-           _r("ed50_uM"), 0.29, 0.67, "uM", miss=KETAMINE_OIH_MISS),
+           _r("ed50_uM"), 0.29, 0.67, "uM"),
     Target("ketamine_oih_ceiling", "hyperalgesia left after 30 mg/kg ketamine (anaesthetic range at the fentanyl)",
            "Idvall et al. 1979; Celerier et al. 2000", "prevented (<= 0.1)", (KETAMINE_PREVENTION,),
            _r("ceiling_fraction"), -math.inf, 0.1),

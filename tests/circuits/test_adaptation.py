@@ -145,6 +145,24 @@ def test_afferent_potentiation_needs_a_high_nmda_gated_occupancy():
         assert after.afferent_potentiation == pytest.approx(1.0, abs=1e-12)
 
 
+def test_afferent_potentiation_falls_with_the_nmda_block_to_none_below_the_nmda_threshold():
+    """Ca2+ entry through presynaptic NMDA receptors must pass a threshold for the potentiation
+    (Zhou, Chen & Pan 2010; Shouval, Bear & Cooper 2002): after 4 x 100 ug/kg fentanyl the
+    potentiation falls monotonically as the NMDA activity falls from drug-free (1) to its
+    threshold, is still more than a fifth of drug-free with 5% of the receptors blocked (small-dose
+    ketamine attenuates, it does not abolish), and is nil at and below the threshold."""
+    t = np.arange(0.0, 2 * HOUR + 1, 60.0)
+    occ = _rat_occupancy(_fentanyl(100.0), t)
+    theta = float(ADAPTATION_PARAMETERS["afferent_potentiation"]["nmda_threshold"].quantity)
+    activities = [1.0, 0.97, 0.95, 0.92, theta, theta - 0.05]
+    rise = [advance(initial_state(0), 0.0, 2 * HOUR, SlowDrive(occ, nmda_activity=n, times_s=t))
+            .afferent_potentiation - 1.0 for n in activities]
+    assert rise[0] > 0.1
+    assert all(a > b for a, b in zip(rise[:4], rise[1:4]))
+    assert rise[2] > 0.2 * rise[0]
+    assert rise[4] == pytest.approx(0.0, abs=1e-12) and rise[5] == pytest.approx(0.0, abs=1e-12)
+
+
 def test_acute_desensitisation_needs_a_high_efficacy_nmda_gated_activation():
     """Acute tolerance (Celerier et al. 2000; Laulin et al. 2002; Vinik & Kissin 1998: 4-fold
     within hours): four fentanyl boluses of 100 ug/kg take more than 70% of the agonist potency
@@ -472,14 +490,15 @@ def test_agrees_with_a_generic_ode_solver():
     }
     t_grid = np.linspace(0.0, 2 * DAY, 2 * 24 * 6 + 1)
     occ_grid = 0.5 + 0.48 * np.sin(2 * np.pi * t_grid / (7 * HOUR))
-    nmda = 0.95  # n u crosses the occupancy threshold of the afferent potentiation
+    nmda = 0.95  # above the NMDA threshold of the afferent potentiation, below drug-free; n u crosses theta_Da
 
     def rhs(t, y):
         u = np.interp(t, t_grid, occ_grid)
         D, c, L, A, e, q, E, H, Es, z = y
         c_max = p["cck.max_fold"] - 1
         theta_E, theta_H = p["expression.threshold"], p["afferent_potentiation.occupancy_threshold"]
-        h = max(0.0, nmda * u - theta_H) / (1 - theta_H)
+        theta_n = p["afferent_potentiation.nmda_threshold"]
+        h = max(0.0, u - theta_H) / (1 - theta_H) * max(0.0, nmda - theta_n) / (1 - theta_n)
         u_dep = p["potentiation.depotentiation_threshold"]
         r = p["potentiation.depotentiation_rate"] * z
         k = p["potentiation.consolidation_rate"]

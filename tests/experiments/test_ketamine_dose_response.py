@@ -69,8 +69,6 @@ def test_anaesthetic_ketamine_leaves_no_hyperalgesia(prevention):
     assert prevention["ceiling_fraction"] <= 0.1
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: prevention sets in below the analgesic range (ED50 0.23 uM at the "
-                   "first bolus): a partial NMDA block at the fentanyl peak keeps the afferent potentiation below threshold")
 def test_prevention_ed50_lies_in_the_analgesic_concentration_range(prevention):
     """At the ED50 dose the unbound effect-site ketamine at the first fentanyl bolus lies in the
     human analgesic range, 0.29-0.67 uM (targets section 6)."""
