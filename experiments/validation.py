@@ -15,8 +15,8 @@ with status 1.
 
 ``--quick`` runs the quick set (the targets that hold at any network scale: drug kinetics and
 the NMDA channel clamp; seconds to a minute), which CI runs; the targets of the spiking network
-hold at the scale they were fitted at (0.5) and are run in full by ``make validate`` (about an hour
-on 2 cores, the runs in parallel with ``--jobs``) and checked, at the same settings, by the
+hold at the scale they were fitted at (0.5) and are run in full by ``make validate`` (about 20
+minutes on 2 cores, the runs in parallel with ``--jobs``) and checked, at the same settings, by the
 science tests under ``tests/experiments``.
 """
 
