@@ -529,11 +529,16 @@ def _follow(x: float, u0: float, u1: float, dt: float, tau: float) -> float:
     return u1 - slope * tau + (x - u0 + slope * tau) * math.exp(-dt / tau)
 
 
+def _excess(x: float, threshold: float) -> float:
+    """max(0, x - threshold) / (1 - threshold): the drive of a state that grows only above a threshold."""
+    return max(0.0, x - threshold) / (1.0 - threshold)
+
+
 def _expression_excess(E: float, g: float, decay: float, h: float, p: dict[str, float]) -> float:
     """e(E) = max(0, E - theta_E) / (1 - theta_E) of the mean over a sub-step of length h of an
     expression signal that starts at E and relaxes towards the drive g (``decay`` = exp(-h/tau_E))."""
     mean = g + (E - g) * p["tau_E"] / h * (1.0 - decay)
-    return max(0.0, mean - p["theta_E"]) / (1.0 - p["theta_E"])
+    return _excess(mean, p["theta_E"])
 
 
 def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params: Any = None) -> SlowState:
@@ -564,7 +569,7 @@ def advance(state: SlowState, t0_s: float, t1_s: float, drive: SlowDrive, params
     A, A_r = float(state.ac_superactivation), float(state.ac_superactivation_rvm)
     E_r, E_s = float(state.cck_expression), float(state.transporter_expression)
     H = float(state.afferent_potentiation) - 1.0
-    gate_H = max(0.0, nmda - p["theta_nH"]) / (1.0 - p["theta_nH"])
+    gate_H = _excess(nmda, p["theta_nH"])
     G = _relax(float(state.afferent_gain) - 1.0, descending, p["G_gain"] - 1.0, p["G_on"], p["G_rec"], t1 - t0)
     c_max = p["c_fold"] - 1.0
     lam_e = 1.0 / p["tau_e"] + p["k_cons"]

@@ -120,7 +120,7 @@ def test_cck_and_transporter_changes_need_exposure_sustained_over_a_day():
     assert pump.cck_drive > 3.5 and pump.transporter_capacity < 0.85
 
 
-def test_afferent_potentiation_needs_a_high_nmda_gated_occupancy():
+def test_afferent_potentiation_needs_a_high_occupancy_and_nmda_activity():
     """The presynaptic NMDA potentiation is set off by a high opioid dose (Celerier et al. 2000:
     dose-dependent; Zhou et al. 2010): four fentanyl boluses of 100 ug/kg raise afferent release by
     15-35% within 2 h and more than those of 60 ug/kg, 20 ug/kg raise it by < 2%; a week of the
