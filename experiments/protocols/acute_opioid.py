@@ -91,15 +91,17 @@ def run(context: RunContext) -> RunResult:
             context.progress((k + 1) / (2 * len(blocks)), f"{block} block simulated")
     finally:
         layer.close()
-    force_tests = mechanical_tests(context, [r.modulation for r in records],
+    force_tests = mechanical_tests(context, [r.modulation for r in records], sizes,
                                    lambda k: context.progress((len(blocks) + k + 1) / (2 * len(blocks)),
                                                               f"{list(blocks)[k]} threshold test simulated"))
     peaks, thresholds = threshold_course.thresholds_of(force_tests, sizes, knobs, params,
                                                        start_s=warm_up_s(knobs))
-    readouts = {"forces_mN": Readout(np.asarray(knobs["forces_mN"], dtype=float), "mN", "forces of each threshold test")}
+    readouts = {"forces_mN": Readout(np.sort(np.asarray(knobs["forces_mN"], dtype=float)), "mN",
+                                     "forces of each threshold test, ascending")}
     for block, record, peak, threshold in zip(blocks, records, peaks, thresholds):
         readouts.update(block_readouts(record.spikes, sizes, knobs, cutoff, suffix=f"_{block}"))
-        readouts[f"wdr_peak_rate_hz_{block}"] = Readout(peak, "Hz", "peak WDR population rate (reflex kernel) per force")
+        readouts[f"wdr_peak_rate_hz_{block}"] = Readout(peak, "Hz", "peak WDR population rate (reflex kernel) per "
+                                                        "force (NaN: above the threshold, not run)")
         readouts[f"withdrawal_threshold_mN_{block}"] = Readout(
             float(threshold), "mN", "mechanical withdrawal threshold: force at which the WDR output reaches the reflex "
                                     "criterion (the largest force when none does)")
@@ -127,9 +129,11 @@ def warm_up_steps(knobs: dict) -> int:
     return max(1, int(round(knobs["spontaneous_s"] / knobs["stimulus_s"])))
 
 
-def mechanical_tests(context: RunContext, modulations: list, done: Callable[[int], None]) -> list[list[dict]]:
-    """Spikes of the threshold test of each block (one run per force) on one build whose force
-    step follows :func:`warm_up_s` of ongoing activity."""
+def mechanical_tests(context: RunContext, modulations: list, sizes: dict, done: Callable[[int], None]
+                     ) -> list[list[dict]]:
+    """Spikes of the threshold test of each block (an ascending series of forces,
+    ``threshold_course.ascending_series``) on one build whose force step follows
+    :func:`warm_up_s` of ongoing activity."""
     knobs, params = context.knobs, context.params
     schedule = (np.array([0.0] * warm_up_steps(knobs) + [threshold_course.REFERENCE_FORCE_MN]), knobs["stimulus_s"])
     layer = FastLayer(lambda: build_circuit(params, scale=context.scale, seed=context.seed, force_schedule=schedule),
@@ -138,8 +142,10 @@ def mechanical_tests(context: RunContext, modulations: list, done: Callable[[int
     tests = []
     try:
         for k, modulation in enumerate(modulations):
-            tests.append([layer.run(threshold_course.force_run_args(layer.circuit, params, knobs, force, modulation))
-                          for force in knobs["forces_mN"]])
+            tests.append(threshold_course.ascending_series(
+                lambda force, m=modulation: layer.run(threshold_course.force_run_args(layer.circuit, params, knobs,
+                                                                                      force, m)),
+                sizes, knobs, params, start_s=warm_up_s(knobs)))
             done(k)
     finally:
         layer.close()

@@ -47,8 +47,10 @@ KNOBS = {
                                 minimum=0.0, maximum=240.0),
     "baseline_h": Knob(1.0, "h", "time of the drug-free threshold test before the first bolus (and before ketamine)",
                        minimum=0.25, maximum=24.0),
-    "test_h": Knob([0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0], "list",
-                   "times of the threshold tests after the first bolus", minimum=0.0, maximum=24.0 * 60, item_unit="h"),
+    "test_h": Knob([0.25, 0.5, 0.75, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0], "list",
+                   "times of the threshold tests after the first bolus (every 15 min in the bolus hour: the acute "
+                   "tolerance sets in during the boluses, so the peak of the analgesia falls within it)",
+                   minimum=0.0, maximum=24.0 * 60, item_unit="h"),
     "follow_days": Knob(7.0, "day", "follow-up after the first bolus (the last probe)", minimum=0.1, maximum=60.0),
     "morphine_mg_kg": Knob(5.0, "mg/kg", "s.c. morphine of the morphine tests (Laulin et al. 2002; 0: none)",
                            minimum=0.0, maximum=100.0),
@@ -57,9 +59,11 @@ KNOBS = {
     "morphine_test_min": Knob(30.0, "min", "time from the morphine dose to its threshold test (rat brain peak "
                               "15-20 min, targets section 6)", minimum=1.0, maximum=240.0),
     **threshold_course.KNOBS,
-    "forces_mN": replace(threshold_course.KNOBS["forces_mN"], default=[10.0, 25.0, 50.0, 100.0, 200.0, 400.0, 800.0],
-                         doc="forces of each threshold test (up to 800 mN so that the analgesia of fentanyl and "
-                             "morphine is measured below the cut-off)"),
+    "forces_mN": replace(threshold_course.KNOBS["forces_mN"],
+                         default=[10.0, 25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1200.0, 1600.0, 2000.0],
+                         doc="forces of each threshold test, an ascending series (up to 2000 mN so that the peak "
+                             "analgesia of the bolus hour is measured below the cut-off: 7-16 times the baseline "
+                             "threshold at scale 0.5, experiments/fits/fentanyl_acute_tolerance.toml)"),
     "stimulus_s": replace(threshold_course.KNOBS["stimulus_s"], default=1.0,
                           doc="duration of each run: one force step, or ongoing activity (1 s: the setting the "
                               "afferent potentiation was fitted at, experiments/fits/fentanyl_oih.toml; at 2-s steps "

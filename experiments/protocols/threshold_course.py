@@ -9,11 +9,13 @@ force:
 - at each probe time the fast layer runs without force in the current drug and slow state; the
   NMDA activity and the descending ON-cell output it measures drive the slow layer until the next
   probe, and the mean rates of RVM ON, OFF and NEUTRAL cells are recorded;
-- at each test time the withdrawal threshold is tested: the run is repeated once per force of
-  ``forces_mN`` (the force of a run is a run-time variable of the build, ``force_gain``) and the
-  threshold is the force at which the peak WDR population rate reaches the reflex criterion, as
-  in ``mechanical`` (von Frey thresholds, Vanderah et al. 2001); a test in which no force reaches
-  it gets the largest force, the cut-off;
+- at each test time the withdrawal threshold is tested with an ascending series: the run is
+  repeated with the forces of ``forces_mN`` from the smallest up (the force of a run is a run-time
+  variable of the build, ``force_gain``) until the peak WDR population rate reaches the reflex
+  criterion, and the threshold is the force at which it does, as in ``mechanical`` (von Frey
+  thresholds, Vanderah et al. 2001); the series stops there, as an ascending von Frey or
+  paw-pressure test stops at the first withdrawal, and a test in which no force reaches the
+  criterion gets the largest force, the cut-off;
 - a test may carry drug challenges (an i.t. or s.c. dose that acts in that test only): the
   threshold test is repeated under each.
 
@@ -113,13 +115,34 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
         if kind == 0:
             course.probes.append(coupled.probe(with_force(0.0), represents_s=represents[t]))
         else:
-            course.tests.append((t, [coupled.run_only(with_force(f)) for f in knobs["forces_mN"]]))
+            course.tests.append((t, ascending_series(lambda f: coupled.run_only(with_force(f)), sizes, knobs, params)))
             extra = challenges(t)
             if extra:
-                course.challenges.append((t, [[coupled.run_only(with_force(f), extra=regimen)
-                                               for f in knobs["forces_mN"]] for regimen in extra]))
+                course.challenges.append((t, [ascending_series(lambda f, r=regimen: coupled.run_only(with_force(f), extra=r),
+                                                               sizes, knobs, params) for regimen in extra]))
         context.progress((k + 1) / len(events), f"day {t / DAY:.2f}: {'probe' if kind == 0 else 'threshold test'}")
     return course
+
+
+def ascending_series(run: Callable[[float], dict], sizes: dict, knobs: dict, params, *, start_s: float = 0.0
+                     ) -> list[dict]:
+    """Spikes of the runs ``run(force)`` of one threshold test, the forces of ``forces_mN`` in
+    ascending order up to the first whose peak WDR rate (force on from ``start_s``) reaches the
+    reflex criterion (all of them when none does). Forces above that one cannot change the
+    threshold (:func:`thresholds_of` takes the first crossing), so they are not run."""
+    reflex_hz = float(params["withdrawal.rate_threshold"])
+    series = []
+    for force in np.sort(np.asarray(knobs["forces_mN"], dtype=float)):
+        series.append(run(float(force)))
+        if wdr_peak(series[-1], sizes, knobs, params, start_s) >= reflex_hz:
+            break
+    return series
+
+
+def wdr_peak(spikes: dict, sizes: dict, knobs: dict, params, start_s: float = 0.0) -> float:
+    """Peak WDR population rate (reflex kernel) of a run whose force is on for ``stimulus_s`` from ``start_s``."""
+    return analysis.peak_kernel_rate(spikes["wdr"], sizes["wdr"], start_s, start_s + knobs["stimulus_s"],
+                                     float(params["withdrawal.tau_reflex"]))
 
 
 def force_run_args(circuit, params, knobs: dict, force_mN: float, modulation) -> dict:
@@ -135,13 +158,14 @@ def force_run_args(circuit, params, knobs: dict, force_mN: float, modulation) ->
 def thresholds_of(tests: list, sizes: dict, knobs: dict, params, *, start_s: float = 0.0
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(peak WDR population rates per test and force, threshold of each test) of threshold tests,
-    each a list of the runs of ``forces_mN`` whose force is on for ``stimulus_s`` from
-    ``start_s``. A test in which no force reaches the criterion gets the largest force, the
+    each a list of runs of the forces of ``forces_mN`` in ascending order (an
+    :func:`ascending_series`: forces it did not run get NaN) whose force is on for ``stimulus_s``
+    from ``start_s``. A test in which no force reaches the criterion gets the largest force, the
     cut-off of a von Frey series."""
-    duration, tau_reflex_s = knobs["stimulus_s"], float(params["withdrawal.tau_reflex"])
-    forces = np.asarray(knobs["forces_mN"], dtype=float)
-    peaks = np.array([[analysis.peak_kernel_rate(spikes["wdr"], sizes["wdr"], start_s, start_s + duration, tau_reflex_s)
-                       for spikes in runs] for runs in tests])
+    forces = np.sort(np.asarray(knobs["forces_mN"], dtype=float))
+    peaks = np.full((len(tests), len(forces)), np.nan)
+    for k, runs in enumerate(tests):
+        peaks[k, :len(runs)] = [wdr_peak(spikes, sizes, knobs, params, start_s) for spikes in runs]
     reflex_hz = float(params["withdrawal.rate_threshold"])
     thresholds = np.array([threshold_crossing(forces, peak, reflex_hz) for peak in peaks])
     return peaks, np.nan_to_num(thresholds, nan=float(forces.max()))
@@ -151,15 +175,16 @@ def course_readouts(course: Course, knobs: dict, params, *, time_unit: str = "da
                     ) -> tuple[dict[str, Readout], dict[str, TimeSeries]]:
     """Thresholds of the tests (``threshold_percent``: % of the first test) and the courses of
     the probes: RVM rates, MOR activation, NMDA activity and the slow states."""
-    duration, forces = knobs["stimulus_s"], np.asarray(knobs["forces_mN"], dtype=float)
+    duration, forces = knobs["stimulus_s"], np.sort(np.asarray(knobs["forces_mN"], dtype=float))
     peaks, thresholds = thresholds_of([runs for _, runs in course.tests], course.sizes, knobs, params)
     scale = DAY if time_unit == "day" else HOUR
     when = np.array([t for t, _ in course.tests]) / scale
     percent = 100.0 * thresholds / thresholds[0]
     readouts = {
         f"test_{time_unit}s": Readout(when, time_unit, "time of each threshold test"),
-        "forces_mN": Readout(forces, "mN", "forces of each test"),
-        "wdr_peak_rate_hz": Readout(peaks, "Hz", "peak WDR population rate (reflex kernel) per test and force"),
+        "forces_mN": Readout(forces, "mN", "forces of each test, ascending"),
+        "wdr_peak_rate_hz": Readout(peaks, "Hz", "peak WDR population rate (reflex kernel) per test and force "
+                                    "(NaN: above the threshold, not run)"),
         "withdrawal_threshold_mN": Readout(thresholds, "mN", "force at which the WDR output reaches the reflex criterion "
                                            "(the largest force when none does)"),
         "threshold_percent": Readout(percent, "%", "withdrawal threshold as a percentage of the first (drug-free) test"),
