@@ -30,7 +30,7 @@ demo: $(VENV)/.installed  ## run the flagship experiment at small scale: HDF5 fi
 	$(PY) -m experiments demo --out $(RESULTS)
 
 test: $(VENV)/.installed  ## run the whole test suite (science and software), one module per core
-	$(PY) -m pytest -q -n auto --dist loadscope
+	$(PY) -m pytest -q -n auto --dist loadscope --no-loadscope-reorder
 
 test-fast: $(VENV)/.installed  ## run the tests that build no network (seconds)
 	$(PY) -m pytest -q -m "not slow"

@@ -12,6 +12,21 @@ if str(STANDIN_DIR) not in sys.path:
     sys.path.insert(0, str(STANDIN_DIR))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Longest modules first, so that pytest-xdist's ``loadscope`` (with ``--no-loadscope-reorder``)
+    hands the costly modules out at the start and the quick ones fill the gaps at the end. A
+    module's cost is the largest ``minutes`` of its ``slow`` markers (0 for a module without
+    one); the sort is stable, so tests keep their order within a module."""
+    def minutes(item) -> float:
+        marks = list(item.iter_markers("slow"))
+        return max((float(m.kwargs.get("minutes", 1.0)) for m in marks), default=0.0)
+
+    cost: dict[str, float] = {}
+    for item in items:
+        cost[item.nodeid.split("::")[0]] = max(cost.get(item.nodeid.split("::")[0], 0.0), minutes(item))
+    items.sort(key=lambda item: -cost[item.nodeid.split("::")[0]])
+
+
 @pytest.fixture
 def standins(monkeypatch, tmp_path):
     """The stand-in protocols module; its protocols are registered for this test and the

@@ -138,7 +138,7 @@ def test_descending_facilitation_acts_in_withdrawal_on_nociceptive_input_to_wdr_
         np.testing.assert_allclose(withdrawn[(owner, "w_descending")][start:stop], expected, err_msg=name)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(minutes=0.4)
 def test_every_pulse_of_a_100_hz_train_reaches_every_c_fibre(tmp_path):
     """Conditioning tetani (HFS: 100 Hz trains; Benrath et al. 2004) reach the cord pulse by pulse:
     with conduction delays of ~200 ms about 20 pulses are in flight along a C fibre at once, and

@@ -9,7 +9,7 @@ from experiments.protocols import acute_opioid
 
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=1.2)
 KNOBS = dict({name: knob.default for name, knob in acute_opioid.KNOBS.items()},
              dose_mg_kg=2.5, test_min=20.0, n_trials=3, spontaneous_s=10.0)
 

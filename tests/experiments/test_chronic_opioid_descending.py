@@ -15,7 +15,7 @@ from experiments.protocols import chronic_opioid
 
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=1.5)
 KNOBS = dict({name: knob.default for name, knob in chronic_opioid.KNOBS.items()},
              stimulus_s=1.0, probe_every_h=4.0, test_every_h=48.0, challenge_nmol=[3.0, 10.0, 30.0, 100.0, 1000.0])
 

@@ -19,7 +19,7 @@ from experiments.protocols import chronic_opioid
 
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=1.5)
 KNOBS = dict({name: knob.default for name, knob in chronic_opioid.KNOBS.items()},
              stimulus_s=1.0, probe_every_h=4.0, test_every_h=48.0,
              forces_mN=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0], challenge_nmol=[3.0, 10.0, 30.0, 100.0, 1000.0],

@@ -7,7 +7,7 @@ from experiments import demo
 from experiments.cli import main
 from experiments.storage import read_run
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=0.6)
 
 
 def test_demo_writes_both_runs_the_figure_and_a_two_line_summary(tmp_path, build_root, monkeypatch, capsys):

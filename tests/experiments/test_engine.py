@@ -61,7 +61,7 @@ def runtime_rates(build_root):
     return {p: len(spikes[p][0]) / sizes[p] / DURATION_S for p in COMPARED}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(minutes=2.5)
 @pytest.mark.parametrize("population", COMPARED)
 def test_runtime_and_standalone_agree_on_population_rates(standalone_runs, runtime_rates, population):
     """Brian2's runtime and C++ standalone devices give the same rates within 10%."""

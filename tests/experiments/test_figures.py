@@ -157,7 +157,7 @@ def test_save_leaves_nothing_behind_when_writing_fails(tmp_path, monkeypatch):
 # Slow: the whole pipeline at quick scale
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.slow
+@pytest.mark.slow(minutes=4.5)
 def test_quick_pipeline_makes_every_figure_from_results_alone(tmp_path, monkeypatch):
     """`figures --quick --run-missing` makes every registered figure; drawing them again
     afterwards simulates nothing and gives the same files."""

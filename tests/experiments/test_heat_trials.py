@@ -8,7 +8,7 @@ import pytest
 
 from experiments.protocols import heat_trials
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=1.5)
 SCALE = 0.5
 
 

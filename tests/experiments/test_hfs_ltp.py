@@ -14,7 +14,7 @@ import pytest
 from experiments.protocols import hfs_ltp
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=5)
 SCALE = 0.5
 KNOBS = dict({name: knob.default for name, knob in hfs_ltp.KNOBS.items()}, follow_min=60.0, probe_every_min=20.0)
 #: Ketamine before HFS is compared with the same ketamine schedule without conditioning (sham,

@@ -10,7 +10,7 @@ from experiments.protocols import ketamine_dose_response
 from experiments.protocols.base import Readout, RunContext
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=3.5)
 SCALE = 0.5
 KNOBS = {name: knob.default for name, knob in ketamine_dose_response.KNOBS.items()}
 

@@ -9,7 +9,7 @@ import pytest
 
 from experiments.storage import read_run
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=0.4)
 # Medlock et al. 2022 fitness targets: median NK1R+ projection rate over a 5 s stimulus
 MEDLOCK = {10.0: 0.0, 50.0: 1.63, 100.0: 5.46, 200.0: 9.70}
 

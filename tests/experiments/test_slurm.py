@@ -18,7 +18,7 @@ import pytest
 from experiments.storage import read_run
 from experiments.sweep import load_spec
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=0.3)
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

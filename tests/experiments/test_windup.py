@@ -9,7 +9,7 @@ import pytest
 
 from experiments.protocols import windup
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=0.5)
 SCALE = 0.5
 KETAMINE_UM = 0.5  # analgesic plasma 0.3-0.7 uM (targets section 6)
 

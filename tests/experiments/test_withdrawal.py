@@ -16,7 +16,7 @@ from experiments.protocols.base import Readout, RunContext
 
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=3.5)
 KNOBS = dict({name: knob.default for name, knob in withdrawal.KNOBS.items()}, n_trials=3, spontaneous_s=10.0)
 SPONTANEOUS = dict(kind="spontaneous", follow_days=2.0, stimulus_s=1.0, forces_mN=[25.0, 50.0, 100.0, 200.0, 400.0, 800.0])
 

@@ -12,7 +12,7 @@ import pytest
 from experiments.protocols import withdrawal_ltp
 from protocol_runs import readouts_by_condition
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=2.5)
 SCALE = 0.5
 KNOBS = dict({name: knob.default for name, knob in withdrawal_ltp.KNOBS.items()}, probe_every_min=15.0)
 RUNS = {
