@@ -21,10 +21,13 @@ def pytest_collection_modifyitems(config, items):
         marks = list(item.iter_markers("slow"))
         return max((float(m.kwargs.get("minutes", 1.0)) for m in marks), default=0.0)
 
+    def module(item) -> str:
+        return item.nodeid.split("::")[0]
+
     cost: dict[str, float] = {}
     for item in items:
-        cost[item.nodeid.split("::")[0]] = max(cost.get(item.nodeid.split("::")[0], 0.0), minutes(item))
-    items.sort(key=lambda item: -cost[item.nodeid.split("::")[0]])
+        cost[module(item)] = max(cost.get(module(item), 0.0), minutes(item))
+    items.sort(key=lambda item: -cost[module(item)])
 
 
 @pytest.fixture
