@@ -104,6 +104,10 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
     def with_force(force_mN):
         return lambda modulation: force_run_args(layer.circuit, params, knobs, force_mN, modulation)
 
+    def series(extra: pk.Regimen = ()) -> list[dict]:
+        """A threshold test now, with the ``extra`` doses of a challenge."""
+        return ascending_series(lambda f: coupled.run_only(with_force(f), extra=extra), sizes, knobs, params)
+
     given = np.array([d.time if isinstance(d, pk.Dose) else d.start for d in doses], dtype=float)
     probe_at = np.union1d(probe_times, given[(given >= start_s) & (given <= np.max(probe_times))])
     events = sorted([(float(t), 0) for t in probe_at] + [(float(t), 1) for t in test_times])
@@ -115,11 +119,10 @@ def run_course(context: RunContext, doses: pk.Regimen, probe_times: np.ndarray, 
         if kind == 0:
             course.probes.append(coupled.probe(with_force(0.0), represents_s=represents[t]))
         else:
-            course.tests.append((t, ascending_series(lambda f: coupled.run_only(with_force(f)), sizes, knobs, params)))
+            course.tests.append((t, series()))
             extra = challenges(t)
             if extra:
-                course.challenges.append((t, [ascending_series(lambda f, r=regimen: coupled.run_only(with_force(f), extra=r),
-                                                               sizes, knobs, params) for regimen in extra]))
+                course.challenges.append((t, [series(regimen) for regimen in extra]))
         context.progress((k + 1) / len(events), f"day {t / DAY:.2f}: {'probe' if kind == 0 else 'threshold test'}")
     return course
 

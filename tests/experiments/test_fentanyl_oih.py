@@ -6,8 +6,9 @@ prevented by ketamine 10 mg/kg s.c. before the fentanyl; a later morphine test l
 
 To keep the suite fast the runs follow 2 days with a probe every 2 h (and at each dose) and
 threshold tests every 15 min in the bolus hour and at 6, 24 and 48 h (force steps of 1 s: the
-network shape of the chronic tests, so the build is shared). The runs use network draw 1; the depth of the hyperalgesia, which the
-draws shift differently at the same slow state, is tested on the mean of draws 1-5.
+network shape of the chronic tests, so the build is shared). The runs use network draw 1; the
+depth of the hyperalgesia, which the draws shift differently at the same slow state, is tested on
+the mean of draws 1-5.
 """
 
 import numpy as np
